@@ -1,0 +1,16 @@
+package io.ringlite.storage.btree;
+
+import io.ringlite.storage.io.IoStatus;
+
+/** The B-trees of one database file, over its {@link io.ringlite.storage.pager.Pager}. */
+public interface BTreeStore {
+
+    /** A cursor on the table B-tree rooted at {@code rootPage} (1 = sqlite_schema). */
+    BTreeCursor openTable(int rootPage, boolean writable);
+
+    /**
+     * Allocates and initialises an empty table B-tree root (write transaction). On READY,
+     * {@code rootOut[0]} holds its page number; on Pending nothing was allocated.
+     */
+    IoStatus createTable(int[] rootOut);
+}

@@ -1,0 +1,90 @@
+package io.ringlite.storage.pager;
+
+import io.ringlite.storage.io.Completion;
+import io.ringlite.storage.io.IoStatus;
+
+/**
+ * What the B-tree layer needs from the pager: pages by number, through the cache, inside a
+ * transaction, with fetch-then-mutate.
+ *
+ * <p>Contract (DESIGN.md, the asynchronous contract):
+ * <ol>
+ *   <li>{@link #fetch(int)} returns {@link IoStatus#READY} when the page is cached (no
+ *       allocation) or starts its read (from the WAL if the snapshot has a frame for it, else
+ *       from the database file) and returns Pending. It changes nothing else.</li>
+ *   <li>{@link #get(int)} is valid only after {@code fetch} returned READY in the same
+ *       instruction (or while the page is pinned); it never does I/O.</li>
+ *   <li>A writer first fetches (and pins) every page it may touch, calls
+ *       {@link #prepareAllocate(int)} for the pages it may allocate, and only then mutates,
+ *       synchronously. {@link #allocate()} and {@link #free(int)} never do I/O.</li>
+ *   <li>All calls happen on the database's event loop thread.</li>
+ * </ol>
+ */
+public interface Pager {
+
+    int pageSize();
+
+    /** Page size minus the reserved bytes at the end of each page (file header byte 20). */
+    int usableSize();
+
+    /** Pages in the database as the current transaction sees it. */
+    int pageCount();
+
+    IoStatus fetch(int pageNumber);
+
+    Page get(int pageNumber);
+
+    void pin(Page page);
+
+    void unpin(Page page);
+
+    /** Journals the page (for rollback) and marks it dirty; requires a write transaction. */
+    void markDirty(Page page);
+
+    /** Ensures {@code count} pages can be allocated without I/O (freelist trunks cached). */
+    IoStatus prepareAllocate(int count);
+
+    /** A new zero-filled, dirty page: from the freelist if it has one, else at the file end. */
+    Page allocate();
+
+    /** Ensures {@link #free(int)} of up to {@code count} pages needs no I/O. */
+    IoStatus prepareFree(int count);
+
+    /** Returns the page to the freelist. */
+    void free(int pageNumber);
+
+    /** Reads a big-endian 4-byte field of the 100-byte file header. */
+    int headerInt(int offset);
+
+    /** Writes a big-endian 4-byte field of the file header (write transaction only). */
+    void setHeaderInt(int offset, int value);
+
+    // ---- transactions ----
+
+    /** Takes a read snapshot (max WAL frame at start). May need I/O (page 1). */
+    IoStatus beginRead();
+
+    void endRead();
+
+    /** Upgrades to the write transaction; READY or Pending while another writer holds it. */
+    IoStatus beginWrite();
+
+    boolean inWriteTransaction();
+
+    /**
+     * Writes the dirty pages as WAL frames, then syncs (per {@code synchronous}), then publishes
+     * the new max frame. The completion is done only after the sync completed.
+     */
+    Completion commit();
+
+    /** Discards every change of the write transaction. */
+    void rollback();
+
+    /** Opens a statement savepoint (statement-level atomicity). */
+    void beginStatement();
+
+    void commitStatement();
+
+    /** Restores every page changed since {@link #beginStatement()}. */
+    void rollbackStatement();
+}
