@@ -8,6 +8,11 @@ import java.lang.foreign.MemorySegment;
  * happened, Pending when it needed a page that was not cached. A Pending call changed nothing
  * (not even the cursor position), so the VDBE re-runs the same call once the I/O completes.
  *
+ * <p>An open cursor pins the leaf page it is on; {@link #close()} releases it. Errors: corrupt
+ * page bytes throw {@code DatabaseException} (CORRUPT, with the page number); reading a row that
+ * a rollback took away throws ABORT_ROLLBACK; misuse (writing through a read-only cursor,
+ * payload() before loadPayload()) is an IllegalStateException.
+ *
  * <p>Table B-trees are keyed by rowid and carry a record payload; index B-trees are keyed by
  * the record itself (issue 3).
  */
@@ -26,8 +31,9 @@ public interface BTreeCursor extends AutoCloseable {
 
     /**
      * Table tree: positions on {@code rowid} if present ({@link #found()} true), otherwise on a
-     * neighbour of where it would be inserted ({@code found()} false). Must not trust interior
-     * keys: a divider can outlive the row it came from.
+     * neighbour of where it would be inserted ({@code found()} false): the smallest entry greater
+     * than {@code rowid} if there is one, else the largest entry; {@link #eof()} only when the
+     * tree is empty. Must not trust interior keys: a divider can outlive the row it came from.
      */
     IoStatus seekRowid(long rowid);
 
@@ -49,10 +55,17 @@ public interface BTreeCursor extends AutoCloseable {
      */
     MemorySegment payload();
 
-    /** Inserts, or replaces the entry with the same rowid. Leaves the cursor on the new entry. */
+    /**
+     * Inserts, or replaces the entry with the same rowid. Leaves the cursor on the new entry.
+     * The cursor need not be positioned first. Other cursors on the store notice the change and
+     * re-seek their rowid before they next read.
+     */
     IoStatus insert(long rowid, MemorySegment record);
 
-    /** Deletes the current entry. */
+    /**
+     * Deletes the current entry. Afterwards {@link #next()} moves to the entry after the deleted
+     * one and {@link #previous()} to the one before it (as SQLite's Delete then Next).
+     */
     IoStatus delete();
 
     @Override

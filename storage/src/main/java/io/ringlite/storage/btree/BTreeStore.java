@@ -13,4 +13,13 @@ public interface BTreeStore {
      * {@code rootOut[0]} holds its page number; on Pending nothing was allocated.
      */
     IoStatus createTable(int[] rootOut);
+
+    /**
+     * Pages changed behind the B-trees' back (after {@code Pager.rollback()} or
+     * {@code rollbackStatement()}): open cursors re-seek their rowid before they use a page
+     * again, and no interrupted multi-step walk resumes with stale progress. Cheap; call it after
+     * every rollback.
+     */
+    default void invalidate() {
+    }
 }

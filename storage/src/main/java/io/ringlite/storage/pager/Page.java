@@ -17,6 +17,11 @@ public final class Page {
     int pins;
     /** Managed by the pager only. */
     boolean dirty;
+    /** LRU links of the page cache (intrusive, so a cache hit allocates nothing). */
+    Page lruPrev;
+    Page lruNext;
+    /** True while the page is the cache's entry for its number. */
+    boolean cached;
 
     public Page(int number, MemorySegment data) {
         this.number = number;
