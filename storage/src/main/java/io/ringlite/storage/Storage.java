@@ -244,8 +244,13 @@ public final class Storage {
 
     /**
      * Rolls back an open write transaction, checkpoints, deletes the emptied WAL, releases the
-     * lock and closes the files. The completion fails if the checkpoint failed; the files are
-     * closed and unlocked either way (the WAL then stays and is recovered by the next open).
+     * lock and closes the files.
+     *
+     * <p>The completion always finishes: failed with the first error if the checkpoint, the
+     * unlock or a close failed (after a crash of the simulated machine every handle fails with
+     * EBADF), otherwise successfully. Every release step is attempted whatever failed before it,
+     * so the files are closed and the lock released as far as the system still allows; a WAL that
+     * was not fully checkpointed stays and is recovered by the next open.
      */
     public Completion close() {
         if (state == State.CLOSED) {
@@ -260,36 +265,83 @@ public final class Storage {
             return Completion.completed(0);
         }
         Completion checkpointed;
-        if (started && !options.readOnly()) {
-            if (pager.inWriteTransaction()) {
-                pager.rollback();
+        try {
+            if (started && !options.readOnly()) {
+                if (pager.inWriteTransaction()) {
+                    pager.rollback();
+                }
+                checkpointed = pager.checkpoint();
+            } else {
+                checkpointed = Completion.completed(0);
             }
-            checkpointed = pager.checkpoint();
-        } else {
-            checkpointed = Completion.completed(0);
+        } catch (RuntimeException e) {
+            checkpointed = Completion.failed(e);
         }
         Completion out = new Completion();
-        checkpointed.whenDone(() -> {
-            if (walFile != null) {
-                // Delete only a log that holds nothing: after a failed start its frames were
-                // perhaps never read, so only an empty file (one we created) may go.
-                boolean empty = started
-                        ? !checkpointed.isFailed() && pager.walFrames() == 0
-                        : walFile.size() == 0;
-                walFile.close();
-                if (empty && !options.readOnly()) {
-                    io.delete(sibling("-wal"));
-                }
-            }
-            FileLocks.release(dbFile, lockMode);
-            dbFile.close();
-            if (checkpointed.isFailed()) {
-                out.fail(checkpointed.failure());
+        Completion cp = checkpointed;
+        cp.whenDone(() -> {
+            Throwable failure = releaseFiles(started, cp.isFailed());
+            if (cp.isFailed()) {
+                out.fail(cp.failure());
+            } else if (failure != null) {
+                out.fail(failure);
             } else {
-                out.complete(checkpointed.result());
+                out.complete(cp.result());
             }
         });
         return out;
+    }
+
+    /**
+     * Closes the WAL (deleting it if it holds nothing), unlocks and closes the database file.
+     * Runs inside a completion callback, so it must not throw: each step is tried on its own and
+     * the first failure is returned (null if all succeeded).
+     */
+    private Throwable releaseFiles(boolean started, boolean checkpointFailed) {
+        Throwable failure = null;
+        if (walFile != null) {
+            boolean empty = false;
+            try {
+                // Delete only a log that holds nothing: after a failed start its frames were
+                // perhaps never read, so only an empty file (one we created) may go. Asking the
+                // handle also proves it still works: after a crash it throws EBADF, and a dead
+                // process must not delete the log that the next open recovers from.
+                empty = (!started || !checkpointFailed && pager.walFrames() == 0) && walFile.size() == 0;
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            try {
+                walFile.close();
+            } catch (RuntimeException e) {
+                failure = first(failure, e);
+            }
+            if (empty && failure == null && !options.readOnly()) {
+                try {
+                    io.delete(sibling("-wal"));
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+        }
+        try {
+            FileLocks.release(dbFile, lockMode);
+        } catch (RuntimeException e) {
+            failure = first(failure, e);
+        }
+        try {
+            dbFile.close();
+        } catch (RuntimeException e) {
+            failure = first(failure, e);
+        }
+        return failure;
+    }
+
+    private static Throwable first(Throwable earlier, Throwable later) {
+        if (earlier == null) {
+            return later;
+        }
+        earlier.addSuppressed(later);
+        return earlier;
     }
 
     private void requireStarted() {

@@ -17,8 +17,9 @@ public interface BTreeStore {
     /**
      * Pages changed behind the B-trees' back (after {@code Pager.rollback()} or
      * {@code rollbackStatement()}): open cursors re-seek their rowid before they use a page
-     * again, and no interrupted multi-step walk resumes with stale progress. Cheap; call it after
-     * every rollback.
+     * again, and no interrupted multi-step walk resumes with stale progress. Cheap. A store made
+     * by {@link BTrees#create} is registered with its pager, which calls this after every
+     * rollback ({@code Pager.addRollbackListener}); other callers need not.
      */
     default void invalidate() {
     }

@@ -9,7 +9,12 @@ public final class BTrees {
 
     /** The B-trees of the database behind {@code pager}; use it on the pager's event loop only. */
     public static BTreeStore create(Pager pager) {
-        return new PagerBTreeStore(pager);
+        PagerBTreeStore store = new PagerBTreeStore(pager);
+        // Done here, not by the engine, so that no rollback path can forget it (see
+        // BTreeStore.invalidate()): a cursor left on a page the rollback restored would
+        // otherwise read rows that no longer exist.
+        pager.addRollbackListener(store::invalidate);
+        return store;
     }
 
     /**

@@ -20,6 +20,8 @@ public final class Page {
     /** LRU links of the page cache (intrusive, so a cache hit allocates nothing). */
     Page lruPrev;
     Page lruNext;
+    /** The page cache's use clock at this page's latest use (see PageCache invariant 5). */
+    long lastUse;
     /** True while the page is the cache's entry for its number. */
     boolean cached;
 

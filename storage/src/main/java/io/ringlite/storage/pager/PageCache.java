@@ -17,7 +17,18 @@ package io.ringlite.storage.pager;
  *       segment is in use by a B-tree operation or an in-flight write.</li>
  *   <li>Evicted pages' segments are never reused, so a caller still holding an evicted
  *       {@code Page} reads stale but valid memory, never another page's bytes.</li>
+ *   <li>{@link #evictOverCapacity()} never removes a page used (put or touched) within the last
+ *       {@code capacity} uses. Callers fetch without pinning and re-run an instruction from its
+ *       start after every miss (fetch-then-mutate), so the page whose read just completed, and
+ *       the pages the same instruction fetched before it, must survive until the instruction
+ *       runs again. Without this, a transaction with more dirty pages than the capacity made
+ *       every newly loaded page the only evictable one, and the requester missed forever.</li>
  * </ol>
+ *
+ * <p>Consequence for the size: the cache holds at most {@code capacity} clean unpinned pages
+ * plus the dirty and pinned ones. In the ordinary case (few dirty pages) this is plain LRU: more
+ * than {@code capacity} distinct pages cannot all have been used within the last
+ * {@code capacity} uses, so the LRU tail is always evictable.
  */
 final class PageCache {
     private static final Page TOMBSTONE = new Page(0, java.lang.foreign.MemorySegment.NULL);
@@ -28,6 +39,8 @@ final class PageCache {
     private int slotsUsed;
     private Page head;
     private Page tail;
+    /** Counts uses (put, touch); a page's {@code lastUse} is the clock value of its latest use. */
+    private long clock;
 
     PageCache(int capacity) {
         this.capacity = Math.max(capacity, 16);
@@ -54,6 +67,7 @@ final class PageCache {
     /** Marks {@code p} most recently used. */
     void touch(Page p) {
         assert p.cached;
+        p.lastUse = ++clock;
         if (head == p) {
             return;
         }
@@ -80,6 +94,7 @@ final class PageCache {
         table[i] = p;
         size++;
         p.cached = true;
+        p.lastUse = ++clock;
         linkHead(p);
     }
 
@@ -101,17 +116,23 @@ final class PageCache {
         }
     }
 
-    /** Evicts clean, unpinned pages from the LRU end until the cache is within capacity. */
+    /**
+     * Evicts clean, unpinned pages not used recently (invariant 5) from the LRU end until the
+     * cache is within capacity, or nothing more may go.
+     */
     void evictOverCapacity() {
         Page p = tail;
-        // Each page is looked at once at most: a page that cannot go (dirty or pinned) moves to
-        // the head, so a large write transaction does not make every miss rescan its pages.
+        long recent = clock - capacity;
+        // Each page is looked at once at most: a page that cannot go (dirty, pinned, recently
+        // used) moves to the head without counting as a use, so a large write transaction does
+        // not make every miss rescan its pages.
         for (int steps = size; size > capacity && p != null && steps > 0; steps--) {
             Page prev = p.lruPrev;
-            if (p.pins == 0 && !p.dirty) {
+            if (p.pins == 0 && !p.dirty && p.lastUse <= recent) {
                 remove(p.number());
-            } else {
-                touch(p);
+            } else if (head != p) {
+                unlink(p);
+                linkHead(p);
             }
             p = prev;
         }

@@ -87,4 +87,15 @@ public interface Pager {
 
     /** Restores every page changed since {@link #beginStatement()}. */
     void rollbackStatement();
+
+    /**
+     * Registers {@code listener} to run, on the loop thread, right after this pager discarded
+     * changes behind its users' back: after {@link #rollback()}, after {@link #rollbackStatement()},
+     * after a failed commit rolled itself back, and after the cache was re-read following an I/O
+     * error. {@link io.ringlite.storage.btree.BTrees#create(Pager)} registers the B-tree store's
+     * {@code invalidate()} here, so open cursors re-seek and no stale multi-step walk resumes
+     * whoever triggered the rollback (the engine, a failed commit, close()). Listeners must not
+     * throw and must not call back into the pager's transaction methods.
+     */
+    void addRollbackListener(Runnable listener);
 }

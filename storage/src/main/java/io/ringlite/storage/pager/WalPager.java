@@ -13,9 +13,11 @@ import io.ringlite.storage.wal.WalBackfill;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The pager of a database in WAL mode: page cache ({@link PageCache}), transactions and
@@ -50,6 +52,9 @@ import java.util.Map;
  *       re-read the WAL and page 1 (SQLite's sticky error state).</li>
  *   <li>The WAL is restarted only when every frame was copied into the synced database file,
  *       no read or write transaction is open, and no read of a WAL frame is in flight.</li>
+ *   <li>Every rollback listener ({@link #addRollbackListener}) has run before a rollback,
+ *       statement rollback or error recovery returns, so no B-tree cursor trusts a position
+ *       computed on pages that were since restored or dropped.</li>
  * </ol>
  *
  * <p>Snapshots: all statements of the process share this pager and its cache, so a read
@@ -96,6 +101,7 @@ public final class WalPager implements Pager {
     private Completion committing;
     private Completion checkpointing;
     private final TransactionJournal journal;
+    private final List<Runnable> rollbackListeners = new ArrayList<>(1);
 
     /**
      * @param db the database file, or null for an in-memory database
@@ -567,6 +573,7 @@ public final class WalPager implements Pager {
         journal.rollback(cache);
         dbPages = committedPages;
         writing = false;
+        rolledBack();
     }
 
     @Override
@@ -585,6 +592,19 @@ public final class WalPager implements Pager {
         int pages = journal.rollbackStatement(cache);
         if (pages >= 0) {
             dbPages = pages;
+            rolledBack();
+        }
+    }
+
+    @Override
+    public void addRollbackListener(Runnable listener) {
+        rollbackListeners.add(Objects.requireNonNull(listener));
+    }
+
+    /** Tells the pager's users (the B-tree store) that cached pages changed behind their back. */
+    private void rolledBack() {
+        for (Runnable r : rollbackListeners) {
+            r.run();
         }
     }
 
@@ -616,13 +636,26 @@ public final class WalPager implements Pager {
         }
         Completion result = new Completion();
         checkpointing = result;
-        Completion copied = WalBackfill.run(wal, db, pageSize, max, wal.dbSize(),
-                synchronous != StorageOptions.Synchronous.OFF);
-        copied.whenDone(() -> {
-            if (copied.isFailed()) {
-                finishCheckpoint(result, copied.failure(), max);
-            } else {
+        Completion copied;
+        try {
+            copied = WalBackfill.run(wal, db, pageSize, max, wal.dbSize(),
+                    synchronous != StorageOptions.Synchronous.OFF);
+        } catch (RuntimeException e) {
+            copied = Completion.failed(e);
+        }
+        Completion c = copied;
+        c.whenDone(() -> {
+            if (c.isFailed()) {
+                finishCheckpoint(result, c.failure(), max);
+                return;
+            }
+            try {
                 restartIfQuiet(result, max);
+            } catch (RuntimeException e) {
+                // A bad handle may throw instead of failing a completion: the checkpoint fails.
+                if (!result.isDone()) {
+                    finishCheckpoint(result, e, max);
+                }
             }
         });
         return result;
@@ -671,6 +704,7 @@ public final class WalPager implements Pager {
         }
         generation++;
         cache.dropClean();
+        rolledBack();
         Completion done = new Completion();
         recovering = done;
         Completion walRead = wal == null ? Completion.completed(0) : wal.recover();

@@ -72,7 +72,7 @@ public final class WalBackfill {
             if (walSynced.isFailed()) {
                 b.done.fail(walSynced.failure());
             } else {
-                b.copy(0);
+                b.guarded(() -> b.copy(0));
             }
         });
         return b.done;
@@ -111,9 +111,24 @@ public final class WalBackfill {
             if (batch.isFailed()) {
                 done.fail(batch.failure());
             } else {
-                copy(end);
+                guarded(() -> copy(end));
             }
         });
+    }
+
+    /**
+     * Runs a step that starts I/O from inside a completion callback. A file whose handle went
+     * bad (after a crash of the simulated machine, say) may throw instead of failing a
+     * completion; the checkpoint must then fail, not leave {@code done} pending forever.
+     */
+    private void guarded(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            if (!done.isDone()) {
+                done.fail(e);
+            }
+        }
     }
 
     private void finish() {

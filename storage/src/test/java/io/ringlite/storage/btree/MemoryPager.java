@@ -130,6 +130,14 @@ final class MemoryPager implements Pager {
         freelist.clear();
         freelist.addAll(s.freelist());
         mutations++;
+        rollbackListeners.forEach(Runnable::run);
+    }
+
+    private final java.util.List<Runnable> rollbackListeners = new java.util.ArrayList<>();
+
+    @Override
+    public void addRollbackListener(Runnable listener) {
+        rollbackListeners.add(listener);
     }
 
     /** {@code fetch(n)} as a re-runnable operation. */

@@ -38,24 +38,62 @@ class PageCacheTest {
     @Test
     void evictsLeastRecentlyUsedCleanUnpinnedPagesFirst() {
         PageCache cache = new PageCache(16);
-        for (int n = 1; n <= 16; n++) {
+        for (int n = 1; n <= 20; n++) {
             cache.put(page(n));
         }
         cache.touch(cache.get(1));
-        cache.get(2).pins = 1;
-        cache.get(3).dirty = true;
-        cache.put(page(17));
-        cache.put(page(18));
-        cache.put(page(19));
+        cache.touch(cache.get(2));
+        cache.touch(cache.get(3));
         cache.evictOverCapacity();
         assertThat(cache.size()).isEqualTo(16);
         assertThat(cache.get(1)).as("recently used").isNotNull();
+        assertThat(cache.get(3)).as("recently used").isNotNull();
+        assertThat(cache.get(4)).isNull();
+        assertThat(cache.get(7)).isNull();
+        assertThat(cache.get(8)).isNotNull();
+        assertThat(cache.get(20)).isNotNull();
+    }
+
+    @Test
+    void dirtyAndPinnedPagesDoNotCountAgainstTheRecentlyUsedCleanOnes() {
+        PageCache cache = new PageCache(16);
+        for (int n = 1; n <= 16; n++) {
+            cache.put(page(n));
+        }
+        cache.get(2).pins = 1;
+        cache.get(3).dirty = true;
+        for (int n = 17; n <= 40; n++) {
+            cache.put(page(n));
+            cache.evictOverCapacity();
+        }
+        // The 16 most recently used clean pages stay next to the pinned and the dirty one.
+        assertThat(cache.size()).isEqualTo(18);
         assertThat(cache.get(2)).as("pinned").isNotNull();
         assertThat(cache.get(3)).as("dirty").isNotNull();
-        assertThat(cache.get(4)).isNull();
-        assertThat(cache.get(5)).isNull();
-        assertThat(cache.get(6)).isNull();
-        assertThat(cache.get(7)).isNotNull();
+        assertThat(cache.get(24)).isNull();
+        for (int n = 25; n <= 40; n++) {
+            assertThat(cache.get(n)).as("page %d", n).isNotNull();
+        }
+    }
+
+    @Test
+    void neverEvictsThePageJustLoadedWhileDirtyPagesFillTheCache() {
+        PageCache cache = new PageCache(16);
+        for (int n = 1; n <= 100; n++) {
+            Page p = page(n);
+            p.dirty = true;
+            cache.put(p);
+        }
+        // What the pager does on each miss of a clean page: insert it, then evict. The page
+        // and the ones loaded just before it (the same instruction's path) must all stay.
+        for (int n = 101; n <= 104; n++) {
+            cache.put(page(n));
+            cache.evictOverCapacity();
+        }
+        for (int n = 101; n <= 104; n++) {
+            assertThat(cache.get(n)).as("page %d", n).isNotNull();
+        }
+        assertThat(cache.size()).isEqualTo(104);
     }
 
     @Test
