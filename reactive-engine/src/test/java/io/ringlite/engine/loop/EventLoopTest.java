@@ -1,0 +1,155 @@
+package io.ringlite.engine.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ringlite.storage.io.Completion;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EventLoopTest {
+    private final TestBackend backend = new TestBackend();
+    private final EventLoop loop = EventLoop.start("test", backend);
+
+    @AfterEach
+    void stop() throws Exception {
+        loop.shutdown().get(10, TimeUnit.SECONDS);
+    }
+
+    private <T> T onLoop(java.util.concurrent.Callable<T> c) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                f.complete(c.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void tasksFromManyThreadsRunOnTheLoopThreadInSubmissionOrderPerThread() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<Thread> runners = new CopyOnWriteArrayList<>();
+        CountDownLatch all = new CountDownLatch(400);
+        Thread[] producers = new Thread[4];
+        for (int p = 0; p < producers.length; p++) {
+            int id = p;
+            producers[p] = new Thread(() -> {
+                for (int i = 0; i < 100; i++) {
+                    int n = i;
+                    loop.execute(() -> {
+                        seen.add(id + ":" + n);
+                        runners.add(Thread.currentThread());
+                        all.countDown();
+                    });
+                }
+            });
+            producers[p].start();
+        }
+        for (Thread t : producers) {
+            t.join();
+        }
+        assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(runners).allSatisfy(t -> assertThat(t.getName()).isEqualTo("ringlite-loop-test"));
+        for (int p = 0; p < producers.length; p++) {
+            String prefix = p + ":";
+            List<Integer> order = seen.stream().filter(s -> s.startsWith(prefix))
+                    .map(s -> Integer.parseInt(s.substring(prefix.length()))).toList();
+            assertThat(order).isSorted().hasSize(100);
+        }
+    }
+
+    @Test
+    void loopThreadIsADaemonNamedAfterTheDatabaseAndInLoopIsTrueOnlyThere() throws Exception {
+        Thread t = onLoop(Thread::currentThread);
+        assertThat(t.isDaemon()).isTrue();
+        assertThat(t.getName()).isEqualTo("ringlite-loop-test");
+        assertThat(onLoop(loop::inLoop)).isTrue();
+        assertThat(loop.inLoop()).isFalse();
+    }
+
+    @Test
+    void ioStartedByATaskCompletesLaterOnTheLoopThreadNotInsideTheStartingCall() throws Exception {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        boolean[] doneInsideStart = {false};
+        loop.execute(() -> {
+            Completion c = backend.operation(42);
+            c.whenDone(() -> done.complete(Thread.currentThread().getName() + "/" + c.result()));
+            doneInsideStart[0] = c.isDone();
+        });
+        assertThat(done.get(10, TimeUnit.SECONDS)).isEqualTo("ringlite-loop-test/42");
+        assertThat(doneInsideStart[0]).isFalse();
+        assertThat(backend.pollingThread.getName()).isEqualTo("ringlite-loop-test");
+    }
+
+    @Test
+    void aFailingTaskIsLoggedAndTheLoopKeepsRunning() throws Exception {
+        loop.execute(() -> {
+            throw new IllegalStateException("boom");
+        });
+        assertThat(onLoop(() -> "still alive")).isEqualTo("still alive");
+    }
+
+    @Test
+    void scheduledTaskRunsOnTheLoopAndACancelledOneNever() throws Exception {
+        CompletableFuture<Thread> ran = new CompletableFuture<>();
+        CompletableFuture<Boolean> cancelledRan = new CompletableFuture<>();
+        loop.schedule(Duration.ofSeconds(30), () -> cancelledRan.complete(true)).dispose();
+        loop.schedule(Duration.ofMillis(5), () -> ran.complete(Thread.currentThread()));
+        assertThat(ran.get(10, TimeUnit.SECONDS).getName()).isEqualTo("ringlite-loop-test");
+        assertThat(cancelledRan).isNotDone();
+    }
+
+    @Test
+    void shutdownRunsQueuedTasksWaitsForInFlightIoThenClosesTheBackend() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        loop.execute(() -> {
+            Completion c = backend.operation(1);
+            c.whenDone(() -> events.add("io done"));
+            events.add("started");
+        });
+        CompletableFuture<Void> stopped = loop.shutdown();
+        stopped.get(10, TimeUnit.SECONDS);
+        assertThat(events).containsExactly("started", "io done");
+        assertThat(backend.closed).isTrue();
+        assertThat(loop.isShutdown()).isTrue();
+        assertThatThrownBy(() -> loop.execute(() -> { }))
+                .isInstanceOf(RejectedExecutionException.class);
+    }
+
+    @Test
+    void anIdleLoopIsWokenByExecuteAndABusyOneIsNot() throws Exception {
+        onLoop(() -> null);
+        // Let it park: nothing is queued.
+        for (int i = 0; i < 200 && !parkedNow(); i++) {
+            Thread.sleep(5);
+        }
+        int before = backend.wakeups.get();
+        assertThat(onLoop(() -> "woken")).isEqualTo("woken");
+        assertThat(backend.wakeups.get()).isGreaterThan(before);
+        // Tasks queued from the loop itself never pay for a wake-up.
+        CompletableFuture<Integer> inner = new CompletableFuture<>();
+        int wakeupsDuringInnerExecute = onLoop(() -> {
+            int w = backend.wakeups.get();
+            loop.execute(() -> inner.complete(1));
+            return backend.wakeups.get() - w;
+        });
+        assertThat(inner.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(wakeupsDuringInnerExecute).isZero();
+    }
+
+    private boolean parkedNow() throws Exception {
+        java.lang.reflect.Field f = EventLoop.class.getDeclaredField("parked");
+        f.setAccessible(true);
+        return f.getBoolean(loop);
+    }
+}
