@@ -18,13 +18,10 @@ final class BlockHoundSupport {
             // install(...) also loads the ServiceLoader integrations (Reactor's marks its NonBlocking
             // threads, the engine's loop thread among them); builder().install() alone would not.
             // The loop's one allowed blocking call is its idle wait for I/O when it has nothing to do.
-            // The portable backend's AsynchronousFileChannel hands each read and write to the JDK's
-            // thread pool: the caller only offers a task to the pool's queue, whose lock is held for
-            // a few instructions (BlockHound reports it when contended); the I/O runs on the pool.
+            // (The portable backend hands reads and writes to its own lock-free I/O pool, so the
+            // loop needs no allowance for them.)
             BlockHound.install(builder -> builder
-                    .allowBlockingCallsInside("io.ringlite.engine.loop.EventLoop", "park")
-                    .allowBlockingCallsInside("sun.nio.ch.SimpleAsynchronousFileChannelImpl", "implRead")
-                    .allowBlockingCallsInside("sun.nio.ch.SimpleAsynchronousFileChannelImpl", "implWrite"));
+                    .allowBlockingCallsInside("io.ringlite.engine.loop.EventLoop", "park"));
             installed = true;
         }
     }

@@ -6,20 +6,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The backend for every platform: {@link AsynchronousFileChannel} for reads and writes, a small
- * private thread pool for fsync and truncate (which the JDK only offers blocking).
+ * The backend for every platform: {@link AsynchronousFileChannel} for reads and writes, and the
+ * same small private thread pool for fsync and truncate (which the JDK only offers blocking).
  *
  * <h2>Design</h2>
  * <ol>
+ *   <li>Every channel is opened with this backend's own {@link IoWorkerPool} (threads
+ *       {@code ringlite-portable-io-N}), never the JDK's default pool: a read or write started on
+ *       the loop thread only offers a task to a lock-free queue and unparks an idle worker, so
+ *       the loop can never park there (a {@code ThreadPoolExecutor} would take its queue's lock).
+ *       The pool is shut down with the backend.</li>
  *   <li>I/O threads never touch loop state: when an operation finishes they put a {@link Done}
  *       on {@link #finished}, a lock-free queue, and unpark the waiting loop thread if any.
  *       {@link #poll} drains it on the loop thread and
@@ -36,7 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ol>
  */
 public final class PortableBackend implements IoBackend {
-    private static final AtomicInteger POOLS = new AtomicInteger();
+    /**
+     * I/O threads per backend: one loop rarely has more than a few operations in flight (a page
+     * read, a WAL append, an fsync), and two threads let an fsync overlap a read.
+     */
+    static final int IO_THREADS = 2;
 
     /** A finished operation waiting to be delivered on the loop thread. */
     record Done(Completion completion, long result, Throwable failure, Runnable beforeComplete) {
@@ -53,14 +59,15 @@ public final class PortableBackend implements IoBackend {
     private volatile boolean closed;
 
     public PortableBackend() {
-        int id = POOLS.incrementAndGet();
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory tf = r -> {
-            Thread t = new Thread(r, "ringlite-portable-io-" + id + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        this.pool = Executors.newFixedThreadPool(2, tf);
+        this(new IoWorkerPool(IO_THREADS));
+    }
+
+    /**
+     * A backend whose channels run on {@code pool}, which it then owns (shuts down on close).
+     * Tests only: production code must use a pool whose {@code execute} never blocks.
+     */
+    PortableBackend(ExecutorService pool) {
+        this.pool = pool;
     }
 
     @Override
@@ -99,6 +106,7 @@ public final class PortableBackend implements IoBackend {
         }
     }
 
+    /** The I/O threads; {@code execute} on it never blocks the caller. */
     ExecutorService pool() {
         return pool;
     }

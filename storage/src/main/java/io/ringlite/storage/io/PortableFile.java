@@ -161,8 +161,21 @@ final class PortableFile implements AsyncFile {
                     channel.truncate(size);
                 } else if (size > current) {
                     // The JDK's truncate never grows a file; ftruncate does (SQLite relies on it
-                    // only rarely). Writing the last byte extends it with a hole of zeros.
-                    channel.write(ByteBuffer.allocate(1), size - 1).get();
+                    // only rarely). Writing the last byte extends it with a hole of zeros. The
+                    // write is reported from its own handler rather than awaited here: a worker
+                    // waiting for a task queued on its own pool deadlocks once every worker waits.
+                    channel.write(ByteBuffer.allocate(1), size - 1, null, new CompletionHandler<Integer, Void>() {
+                        @Override
+                        public void completed(Integer n, Void unused) {
+                            backend.finished(c, 0, null);
+                        }
+
+                        @Override
+                        public void failed(Throwable t, Void unused) {
+                            backend.finished(c, 0, IoErrors.fromJava(IoErrors.Op.TRUNCATE, path, size, t));
+                        }
+                    });
+                    return;
                 }
                 backend.finished(c, 0, null);
             } catch (Exception e) {
