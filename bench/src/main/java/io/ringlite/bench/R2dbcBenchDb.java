@@ -1,7 +1,6 @@
 package io.ringlite.bench;
 
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Statement;
 import reactor.core.publisher.Flux;
@@ -18,8 +17,7 @@ final class R2dbcBenchDb implements BenchDb {
     private final String p3;
 
     /** {@code style} "?" for positional {@code ?} markers, "$" for {@code $1}. */
-    R2dbcBenchDb(String url, String style) {
-        ConnectionFactory factory = ConnectionFactories.get(url);
+    R2dbcBenchDb(ConnectionFactory factory, String style) {
         connection = Mono.from(factory.create()).block();
         boolean dollar = style.equals("$");
         p1 = dollar ? "$1" : "?";
@@ -62,7 +60,7 @@ final class R2dbcBenchDb implements BenchDb {
     @Override
     public long scan() {
         Long sum = Flux.from(connection.createStatement("SELECT id, name, score FROM kv").execute())
-                .flatMap(r -> r.map((row, meta) -> row.get(0, Long.class)))
+                .flatMap(r -> r.map((row, meta) -> ((Number) row.get(0)).longValue()))
                 .reduce(0L, Long::sum)
                 .block();
         return sum == null ? 0 : sum;

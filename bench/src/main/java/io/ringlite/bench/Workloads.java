@@ -44,6 +44,13 @@ public class Workloads {
         dir = Files.createTempDirectory("ringlite-bench");
         db = BenchDb.create(engine, dir);
         db.load(ROWS);
+        // The workloads only mean something if every engine holds the same rows.
+        String last = db.pointSelect(ROWS);
+        long sum = db.scan();
+        if (!("name-" + ROWS).equals(last) || sum != (long) ROWS * (ROWS + 1) / 2) {
+            throw new IllegalStateException("invariant: " + engine + " loaded wrong rows: row " + ROWS + " = " + last
+                    + ", sum of ids " + sum);
+        }
         random = new SplittableRandom(7);
         nextId = ROWS + 1;
     }
