@@ -82,7 +82,6 @@ public final class WalPager implements Pager {
     private final int lockBytePage;
     private final PageCache cache;
     private final Freelist freelist = new Freelist(this);
-    private final Arena arena = Arena.ofAuto();
     private final Map<Integer, Completion> reads = new HashMap<>();
 
     /** Pages as the open transaction (or, outside one, the last commit) sees them. */
@@ -739,8 +738,14 @@ public final class WalPager implements Pager {
         }
     }
 
+    /**
+     * A page buffer of its own automatic arena: its native memory is freed once nothing (the
+     * cache, a transaction journal, or a backend's in-flight table — DESIGN.md rule 5) refers to
+     * it any more. One long-lived arena for all pages would keep every buffer ever allocated
+     * until the database closes, growing native memory by a page per cache miss.
+     */
     private MemorySegment allocateSegment() {
-        return arena.allocate(pageSize, Math.min(pageSize, 4096));
+        return Arena.ofAuto().allocate(pageSize, Math.min(pageSize, 4096));
     }
 
     private static void putInt(Page p, long offset, int value) {

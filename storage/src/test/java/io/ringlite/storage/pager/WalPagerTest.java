@@ -287,6 +287,36 @@ class WalPagerTest {
     }
 
     @Test
+    void evictedPagesGiveTheirNativeMemoryBack() throws InterruptedException {
+        open(StorageOptions.defaults().withCacheSize(16));
+        write(() -> allocatePages(400, 1));
+        close();
+        open(StorageOptions.defaults().withCacheSize(16));
+        java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory
+                .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+        long before = direct.getMemoryUsed();
+        // Ten passes over 400 pages through a 16-page cache: 4000 misses of 4 KiB each.
+        TestIo.ready(io, pager::beginRead);
+        for (int pass = 0; pass < 10; pass++) {
+            for (int n = 2; n <= 401; n++) {
+                fetched(n);
+            }
+        }
+        pager.endRead();
+        long missed = 4000L * 4096;
+        long grown = Long.MAX_VALUE;
+        for (int i = 0; i < 50 && grown > missed / 4; i++) {
+            System.gc();
+            Thread.sleep(20);
+            grown = direct.getMemoryUsed() - before;
+        }
+        assertThat(grown).as("native memory still held after 4000 misses through a 16-page cache")
+                .isLessThan(missed / 4);
+        close();
+    }
+
+    @Test
     void commitWaitsForEveryWriteBeforeFsync() {
         RecordingBackend rec = new RecordingBackend(IoBackends.simulated(fs));
         open(rec, StorageOptions.defaults());
