@@ -41,17 +41,19 @@ import java.util.List;
  *       the right-most child of the left piece.</li>
  * </ul>
  * A split touches only the path and new pages, so phase 1 needs no siblings for inserts; it
- * reserves the overflow pages plus three pages per level and one for the root.
+ * reserves the overflow pages plus three pages per level and one for the root. A replacement
+ * by a smaller row that may leave the leaf underfull is rebalanced like a delete (below).
  *
- * <p>Deleting removes the cell in place (its bytes become a freeblock or fragments, see
- * {@link BTreePage#removeCell}) and frees its overflow chain. It keeps SQLite's rule that every
- * non-root page has at least one cell (SQLite reports an empty non-root page as corruption),
- * see {@link #fixEmpty}. Pages are not rebalanced when merely underfull: the tree stays valid,
- * only less dense.
+ * <p>Deleting frees the cell's overflow chain and removes the cell in place (its bytes become a
+ * freeblock or fragments, see {@link BTreePage#removeCell}) while the leaf stays at least a
+ * third full; otherwise the {@link Balancer} merges the page with a sibling or borrows from
+ * it, up the tree, and collapses a root left without cells. So no non-root page is ever left
+ * empty (SQLite reports that as corruption) and deleted space is given back to the freelist.
  */
 final class TableWriter {
     private final Pager pager;
     private final OverflowChain oldChain = new OverflowChain();
+    private final Balancer balancer;
     private final int[] wPages = new int[TreePath.MAX_DEPTH];
     private final int[] wIdx = new int[TreePath.MAX_DEPTH];
     /** Delete, phase 1: the sibling fetched at each level that may become empty. */
@@ -63,6 +65,7 @@ final class TableWriter {
     TableWriter(Pager pager, java.util.function.LongSupplier generation) {
         this.pager = pager;
         this.generation = generation;
+        this.balancer = new Balancer(pager);
     }
 
     IoStatus insert(int root, TreePath path, long key, MemorySegment record) {
@@ -88,12 +91,27 @@ final class TableWriter {
         }
         int local = PayloadRules.localSize(PageType.TABLE_LEAF, p, usable);
         long newPages = PayloadRules.overflowPages(PageType.TABLE_LEAF, p, usable);
+        boolean rebalance = false;
+        if (path.found) {
+            // an update to a smaller row may leave the leaf underfull: rebalance as a delete does
+            MemorySegment ld = pager.get(leafNo).data();
+            int off = BTreePage.cellOffset(ld, BTreePage.headerOffset(leafNo), PageType.TABLE_LEAF, path.leafIndex(), usable, leafNo);
+            int oldSize = BTreePage.cellSize(ld, off, PageType.TABLE_LEAF, usable, leafNo);
+            int newSize = Math.max(BTreePage.MIN_CELL, Varints.sizeOf(p) + Varints.sizeOf(key) + local + (local < p ? 4 : 0));
+            if (newSize < oldSize) {
+                s = fetchSiblings(path, oldSize - newSize);
+                if (!s.isReady()) {
+                    return s;
+                }
+                rebalance = siblingsNeeded;
+            }
+        }
         s = pager.prepareAllocate((int) Math.min(Integer.MAX_VALUE, newPages + 3L * (path.depth + 1)));
         if (!s.isReady()) {
             return s;
         }
-        if (oldChainLen > 0) {
-            s = pager.prepareFree(oldChainLen);
+        if (oldChainLen > 0 || rebalance) {
+            s = pager.prepareFree(oldChainLen + path.depth + 1);
             if (!s.isReady()) {
                 return s;
             }
@@ -110,6 +128,13 @@ final class TableWriter {
         MemorySegment d = leaf.data();
         int i = path.leafIndex();
         int leafLevel = wDepth - 1;
+        if (rebalance) {
+            balancer.begin(true, wDepth, wPages, wIdx, siblings);
+            balancer.cells(leafLevel).set(i, cell);
+            balancer.touch(leafLevel);
+            balancer.run(leafLevel, true);
+            return IoStatus.READY;
+        }
         if (path.found) {
             int off = BTreePage.cellOffset(d, BTreePage.headerOffset(leafNo), PageType.TABLE_LEAF, i, usable, leafNo);
             int oldSize = BTreePage.cellSize(d, off, PageType.TABLE_LEAF, usable, leafNo);
@@ -233,9 +258,10 @@ final class TableWriter {
     /**
      * Deletes the entry {@code path} is on (a valid position of the current generation).
      *
-     * <p>Phase 1 re-fetches the path, the overflow chain, and, from the leaf upwards while the
-     * page at a level has at most one cell (so it may become empty), the sibling at that level.
-     * Phase 2 removes the cell and repairs empty pages bottom-up, see {@link #fixEmpty}.
+     * <p>Phase 1 re-fetches the path and the overflow chain, then the siblings the rebalancing
+     * may need ({@link #fetchSiblings}). Phase 2 removes the cell in place when the leaf stays
+     * at least a third full, otherwise hands the path to the {@link Balancer} (merge with or
+     * borrow from siblings, root collapse).
      */
     IoStatus delete(int root, TreePath path) {
         for (int k = 0; k < path.depth; k++) {
@@ -254,26 +280,13 @@ final class TableWriter {
         if (!s.isReady()) {
             return s;
         }
-        for (int k = path.depth - 1; k >= 1; k--) {
-            int no = path.pages[k];
-            if (BTreePage.cellCount(pager.get(no).data(), BTreePage.headerOffset(no)) >= 2) {
-                break;
-            }
-            int g = path.pages[k - 1];
-            MemorySegment gd = pager.get(g).data();
-            int gn = BTreePage.cellCount(gd, BTreePage.headerOffset(g));
-            int j = path.idx[k - 1];
-            if (gn == 0) {
-                siblings[k] = 0;
-                continue;
-            }
-            int sib = TableCells.child(gd, g, j < gn ? j + 1 : j - 1, gn, usable, pager.pageCount());
-            s = pager.fetch(sib);
-            if (!s.isReady()) {
-                return s;
-            }
-            siblings[k] = sib;
+        int off = BTreePage.cellOffset(ld, BTreePage.headerOffset(leafNo), PageType.TABLE_LEAF, path.leafIndex(), usable, leafNo);
+        int removed = BTreePage.cellSize(ld, off, PageType.TABLE_LEAF, usable, leafNo) + 2;
+        s = fetchSiblings(path, removed);
+        if (!s.isReady()) {
+            return s;
         }
+        boolean rebalance = siblingsNeeded;
         s = pager.prepareFree(oldChain.size() + path.depth + 1);
         if (!s.isReady()) {
             return s;
@@ -289,163 +302,61 @@ final class TableWriter {
             oldChain.freeAll(pager, leafNo);
         }
         int leafLevel = wDepth - 1;
-        if (leafLevel == 0 || BTreePage.cellCount(ld, BTreePage.headerOffset(leafNo)) > 1) {
+        if (!rebalance) {
             Page leaf = pager.get(leafNo);
             pager.markDirty(leaf);
             if (BTreePage.removeCell(ld, leafNo, PageType.TABLE_LEAF, path.leafIndex(), usable) > BTreePage.MAX_FRAGMENTS) {
                 store(leafLevel, BTreePage.cells(ld, leafNo, PageType.TABLE_LEAF, usable), 0, false);
             }
-        } else {
-            fixEmpty(leafLevel, 0);
+            return IoStatus.READY;
         }
+        balancer.begin(true, wDepth, wPages, wIdx, siblings);
+        balancer.cells(leafLevel).remove(path.leafIndex());
+        balancer.touch(leafLevel);
+        balancer.run(leafLevel, true);
         return IoStatus.READY;
     }
 
+    /** Set by {@link #fetchSiblings}: some level may become underfull and has its sibling. */
+    private boolean siblingsNeeded;
+
     /**
-     * Page {@code wPages[k]} (not the root) lost its last cell: it is an empty leaf
-     * ({@code onlyChild == 0}) or an interior page left with the single child {@code onlyChild}.
-     * SQLite treats a non-root page without cells as corrupt, so:
-     * <ul>
-     *   <li>empty leaf: removed from the parent if the parent keeps a cell (or is the root);
-     *       otherwise it takes half of its sibling leaf's cells if the sibling has two or more;
-     *       otherwise removed, and the parent is repaired in turn;</li>
-     *   <li>interior with one child: takes one child from its sibling if the sibling has two or
-     *       more cells (rotation through the parent's divider); otherwise its child moves into
-     *       the sibling (merge), the page is freed, and the parent is repaired in turn.</li>
-     * </ul>
-     * Ancestors stay at one depth throughout, so every leaf stays at the same level.
+     * Fetches the siblings a change may need that leaves the leaf {@code shrink} bytes (cells
+     * plus pointers) smaller: from the leaf up, while the page at a level may end up underfull
+     * (less than a third of its capacity used, see {@link Balancer}), the sibling at that level.
+     * A table interior cell is at most 13 bytes, so a level above can only become underfull
+     * when its use minus one such cell is below the mark. Levels not reached keep sibling 0:
+     * the balancer does not rebalance there.
      */
-    private void fixEmpty(int k, int onlyChild) {
+    private IoStatus fetchSiblings(TreePath path, int shrink) {
         int usable = pager.usableSize();
-        int g = k - 1;
-        int gno = wPages[g];
-        MemorySegment gd = pager.get(gno).data();
-        List<byte[]> gCells = BTreePage.cells(gd, gno, PageType.TABLE_INTERIOR, usable);
-        int gRight = BTreePage.rightChild(gd, BTreePage.headerOffset(gno));
-        int gn = gCells.size();
-        int j = wIdx[g];
-        int x = wPages[k];
-        int y = siblings[k];
-        boolean yRight = j < gn;
-        boolean leaf = onlyChild == 0;
-
-        if (gn == 0) {
-            // x is the root's only child: the whole tree is below it
-            assert g == 0 : "invariant: non-root interior without cells";
-            pager.free(x);
-            Page r = pager.get(gno);
-            pager.markDirty(r);
-            if (leaf) {
-                BTreePage.write(r.data(), gno, PageType.TABLE_LEAF, List.of(), 0, usable);
-            } else {
-                BTreePage.write(r.data(), gno, PageType.TABLE_INTERIOR, List.of(), onlyChild, usable);
+        siblingsNeeded = false;
+        java.util.Arrays.fill(siblings, 0);
+        for (int k = path.depth - 1; k >= 1; k--) {
+            int no = path.pages[k];
+            PageType t = k == path.depth - 1 ? PageType.TABLE_LEAF : PageType.TABLE_INTERIOR;
+            int cap = BTreePage.capacity(no, t, usable);
+            int used = cap - BTreePage.freeSpace(pager.get(no).data(), no, t, usable);
+            int worst = t.leaf ? used - shrink : used - 15;
+            if (worst >= cap / 3) {
+                break;
             }
-            return;
-        }
-        Page yp = pager.get(y);
-        PageType yType = leaf ? PageType.TABLE_LEAF : PageType.TABLE_INTERIOR;
-        if (BTreePage.check(yp.data(), y, usable) != yType) {
-            throw DatabaseException.corrupt(y, "sibling page of a different kind than page " + x);
-        }
-        List<byte[]> yCells = BTreePage.cells(yp.data(), y, yType, usable);
-        int yRightChild = leaf ? 0 : BTreePage.rightChild(yp.data(), 0);
-        Page xp = pager.get(x);
-
-        if (leaf) {
-            if (gn >= 2 || g == 0 || yCells.size() < 2) {
-                pager.free(x);
-                // removing child j: its cell, or for the right child the last cell, whose child
-                // becomes the right child
-                byte[] removed = gCells.remove(Math.min(j, gn - 1));
-                if (j == gn) {
-                    gRight = TableCells.childOf(removed);
-                }
-                afterRemoval(g, gCells, gRight);
-                return;
+            int g = path.pages[k - 1];
+            MemorySegment gd = pager.get(g).data();
+            int gn = BTreePage.cellCount(gd, BTreePage.headerOffset(g));
+            int j = path.idx[k - 1];
+            if (gn == 0) {
+                continue;
             }
-            int m = yCells.size();
-            List<byte[]> xCells;
-            pager.markDirty(xp);
-            pager.markDirty(yp);
-            if (yRight) {
-                int h = m / 2;
-                xCells = new ArrayList<>(yCells.subList(0, h));
-                yCells = new ArrayList<>(yCells.subList(h, m));
-                gCells.set(j, TableCells.interiorCell(x, TableCells.rowidOfLeaf(xCells.get(xCells.size() - 1))));
-            } else {
-                int h = (m + 1) / 2;
-                xCells = new ArrayList<>(yCells.subList(h, m));
-                yCells = new ArrayList<>(yCells.subList(0, h));
-                gCells.set(gn - 1, TableCells.interiorCell(y, TableCells.rowidOfLeaf(yCells.get(yCells.size() - 1))));
+            int sib = TableCells.child(gd, g, j < gn ? j + 1 : j - 1, gn, usable, pager.pageCount());
+            IoStatus s = pager.fetch(sib);
+            if (!s.isReady()) {
+                siblingsNeeded = false;
+                return s;
             }
-            BTreePage.write(xp.data(), x, PageType.TABLE_LEAF, xCells, 0, usable);
-            BTreePage.write(yp.data(), y, PageType.TABLE_LEAF, yCells, 0, usable);
-            store(g, gCells, gRight, false);
-            return;
+            siblings[k] = sib;
+            siblingsNeeded = true;
         }
-
-        pager.markDirty(yp);
-        if (yCells.size() >= 2) {
-            pager.markDirty(xp);
-            List<byte[]> xCells = new ArrayList<>(1);
-            int xRight;
-            if (yRight) {
-                long kj = TableCells.keyOfInterior(gCells.get(j));
-                byte[] first = yCells.remove(0);
-                xCells.add(TableCells.interiorCell(onlyChild, kj));
-                xRight = TableCells.childOf(first);
-                gCells.set(j, TableCells.interiorCell(x, TableCells.keyOfInterior(first)));
-            } else {
-                long kl = TableCells.keyOfInterior(gCells.get(gn - 1));
-                byte[] last = yCells.remove(yCells.size() - 1);
-                xCells.add(TableCells.interiorCell(yRightChild, kl));
-                xRight = onlyChild;
-                yRightChild = TableCells.childOf(last);
-                gCells.set(gn - 1, TableCells.interiorCell(y, TableCells.keyOfInterior(last)));
-            }
-            BTreePage.write(xp.data(), x, PageType.TABLE_INTERIOR, xCells, xRight, usable);
-            BTreePage.write(yp.data(), y, PageType.TABLE_INTERIOR, yCells, yRightChild, usable);
-            store(g, gCells, gRight, false);
-            return;
-        }
-        if (yRight) {
-            yCells.add(0, TableCells.interiorCell(onlyChild, TableCells.keyOfInterior(gCells.get(j))));
-            gCells.remove(j);
-        } else {
-            yCells.add(TableCells.interiorCell(yRightChild, TableCells.keyOfInterior(gCells.get(gn - 1))));
-            yRightChild = onlyChild;
-            gCells.remove(gn - 1);
-            gRight = y;
-        }
-        BTreePage.write(yp.data(), y, PageType.TABLE_INTERIOR, yCells, yRightChild, usable);
-        pager.free(x);
-        afterRemoval(g, gCells, gRight);
-    }
-
-    /** The interior page at level {@code g} lost a child; its cells are now {@code cells}. */
-    private void afterRemoval(int g, List<byte[]> cells, int right) {
-        if (!cells.isEmpty()) {
-            store(g, cells, right, false);
-            return;
-        }
-        if (g > 0) {
-            fixEmpty(g, right);
-            return;
-        }
-        // The root keeps one child: pull that child's content up if it fits (tree shrinks).
-        int usable = pager.usableSize();
-        int rootNo = wPages[0];
-        Page root = pager.get(rootNo);
-        pager.markDirty(root);
-        Page child = pager.get(right);
-        PageType ct = BTreePage.check(child.data(), right, usable);
-        List<byte[]> cc = BTreePage.cells(child.data(), right, ct, usable);
-        if (BTreePage.spaceNeeded(cc) <= BTreePage.capacity(rootNo, ct, usable)) {
-            int cr = ct.leaf ? 0 : BTreePage.rightChild(child.data(), 0);
-            BTreePage.write(root.data(), rootNo, ct, cc, cr, usable);
-            pager.free(right);
-        } else {
-            BTreePage.write(root.data(), rootNo, PageType.TABLE_INTERIOR, List.of(), right, usable);
-        }
+        return IoStatus.READY;
     }
 }
