@@ -184,25 +184,34 @@ public final class SimulatedBackend implements IoBackend {
             op.completion().fail(IoErrors.of(what, f.path(), op.kind() == SimulatedFileSystem.Operation.SYNC ? -1 : op.offset(), fault.number()));
             return;
         }
-        switch (op.kind()) {
-            case READ -> {
-                byte[] tmp = new byte[(int) op.segment().byteSize()];
-                int n = fs.read(f.path(), op.offset(), tmp);
-                MemorySegment.copy(tmp, 0, op.segment(), JAVA_BYTE, 0, n);
-                op.completion().complete(n);
-            }
-            case WRITE -> {
-                fs.write(f.path(), op.offset(), op.segment().toArray(JAVA_BYTE));
-                op.completion().complete(op.segment().byteSize());
-            }
-            case SYNC -> {
-                fs.sync(f.path());
-                op.completion().complete(0);
-            }
-            case TRUNCATE -> {
-                fs.truncate(f.path(), op.size());
-                op.completion().complete(0);
-            }
+        // A refused file-system call (EFBIG, EINVAL) fails this operation's completion; it must
+        // never escape, or the completion would never finish and its waiter would hang.
+        long result;
+        try {
+            result = switch (op.kind()) {
+                case READ -> {
+                    byte[] tmp = new byte[(int) op.segment().byteSize()];
+                    int n = fs.read(f.path(), op.offset(), tmp);
+                    MemorySegment.copy(tmp, 0, op.segment(), JAVA_BYTE, 0, n);
+                    yield n;
+                }
+                case WRITE -> {
+                    fs.write(f.path(), op.offset(), op.segment().toArray(JAVA_BYTE));
+                    yield op.segment().byteSize();
+                }
+                case SYNC -> {
+                    fs.sync(f.path());
+                    yield 0;
+                }
+                case TRUNCATE -> {
+                    fs.truncate(f.path(), op.size());
+                    yield 0;
+                }
+            };
+        } catch (DatabaseException e) {
+            op.completion().fail(e);
+            return;
         }
+        op.completion().complete(result);
     }
 }

@@ -231,14 +231,32 @@ public final class SimulatedFileSystem {
         return n;
     }
 
+    /**
+     * Simulated files hold at most {@link #MAX_FILE_SIZE} bytes (they live in one Java array). A
+     * write or truncate past that fails as a real file system fails past its maximum file size,
+     * with EFBIG, before changing anything; a negative size is EINVAL.
+     */
+    static final long MAX_FILE_SIZE = Integer.MAX_VALUE - 8;
+
+    private static void checkSize(IoErrors.Op op, Path path, long offset, long end) {
+        if (offset < 0 || end < 0) {
+            throw IoErrors.of(op, path, offset, Errno.EINVAL.number());
+        }
+        if (end > MAX_FILE_SIZE) {
+            throw IoErrors.of(op, path, offset, Errno.EFBIG.number());
+        }
+    }
+
     synchronized void write(Path path, long offset, byte[] src) {
         FileData f = file(path);
+        checkSize(IoErrors.Op.WRITE, path, offset, offset + src.length);
         f.applyWrite(offset, src, src.length);
         f.unsynced.add(new Change(offset, src, -1));
     }
 
     synchronized void truncate(Path path, long size) {
         FileData f = file(path);
+        checkSize(IoErrors.Op.TRUNCATE, path, size, size);
         f.applyTruncate(size);
         f.unsynced.add(new Change(0, null, size));
     }
@@ -366,8 +384,8 @@ public final class SimulatedFileSystem {
 
         void applyWrite(long offset, byte[] src, int len) {
             long end = offset + len;
-            if (end > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("simulated files are limited to 2 GiB");
+            if (end > MAX_FILE_SIZE) {
+                throw new IllegalStateException("invariant: write past the simulated size limit was not refused");
             }
             if (end > current.length) {
                 current = Arrays.copyOf(current, (int) Math.max(end, Math.min(Integer.MAX_VALUE - 8, current.length * 2L)));
@@ -383,6 +401,9 @@ public final class SimulatedFileSystem {
         }
 
         void applyTruncate(long newSize) {
+            if (newSize < 0 || newSize > MAX_FILE_SIZE) {
+                throw new IllegalStateException("invariant: truncate to " + newSize + " was not refused");
+            }
             if (newSize < size) {
                 Arrays.fill(current, (int) newSize, size, (byte) 0);
             } else if (newSize > current.length) {

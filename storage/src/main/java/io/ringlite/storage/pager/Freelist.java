@@ -36,29 +36,69 @@ final class Freelist {
         this.pager = pager;
     }
 
-    /** Caches the trunks that {@code count} allocations may consume. */
+    /**
+     * Caches the trunks that {@code count} allocations may consume, checking on the way what
+     * SQLite checks before it hands out a free page (so a damaged freelist is refused with
+     * CORRUPT before anything changes, never used to hand out a page twice): the free-page
+     * count is below the page count, every trunk is a page of the file and is not its own
+     * successor, and the chain has no more trunks than there are free pages.
+     */
     IoStatus prepareAllocate(int count) {
-        int trunk = pager.headerInt(DatabaseHeader.OFF_FREELIST_TRUNK);
-        int need = count;
-        int hops = 0;
+        long free = freeCount();
+        int trunk = firstTrunk(); // SQLite ignores the trunk pointer when the count is 0
+        long need = count;
+        long hops = 0;
         while (need > 0 && trunk != 0) {
+            checkTrunkNumber(trunk, 1);
+            if (++hops > free) {
+                throw DatabaseException.corrupt(trunk, "freelist has more trunk pages than its count of "
+                        + free + " free pages");
+            }
             IoStatus s = pager.fetch(trunk);
             if (!s.isReady()) {
                 return s;
             }
             Page t = pager.get(trunk);
-            need -= leafCount(t) + 1;
-            trunk = t.data().get(BE_INT, 0);
-            if (++hops > pager.pageCount()) {
-                throw DatabaseException.corrupt(trunk, "freelist trunk chain loops");
-            }
+            int next = nextTrunk(t);
+            need -= leafCount(t) + 1L;
+            trunk = next;
         }
         return IoStatus.READY;
     }
 
+    /** The header's free-page count, refused when the file cannot hold that many free pages. */
+    private long freeCount() {
+        long free = Integer.toUnsignedLong(pager.headerInt(DatabaseHeader.OFF_FREELIST_COUNT));
+        if (free > 0 && free >= pager.pageCount()) {
+            throw DatabaseException.corrupt(1, "freelist count " + free + " is not below the page count "
+                    + pager.pageCount());
+        }
+        return free;
+    }
+
+    /** Refuses a trunk number that is not a page of the file; {@code from} names where it was read. */
+    private void checkTrunkNumber(int trunk, int from) {
+        if (trunk < 2 || trunk > pager.pageCount()) {
+            throw DatabaseException.corrupt(from, "freelist trunk page " + Integer.toUnsignedString(trunk)
+                    + " out of range");
+        }
+    }
+
+    /** The trunk after {@code t}, 0 for none; refused when it is {@code t} itself or past the end. */
+    private int nextTrunk(Page t) {
+        int next = t.data().get(BE_INT, 0);
+        if (next == t.number()) {
+            throw DatabaseException.corrupt(t.number(), "freelist trunk page points to itself");
+        }
+        if (next != 0) {
+            checkTrunkNumber(next, t.number());
+        }
+        return next;
+    }
+
     /** A zero-filled dirty page from the freelist, or null if the freelist is empty. */
     Page take() {
-        int trunkNo = pager.headerInt(DatabaseHeader.OFF_FREELIST_TRUNK);
+        int trunkNo = firstTrunk();
         if (trunkNo == 0) {
             return null;
         }
@@ -68,12 +108,13 @@ final class Freelist {
                     + trunkNo + " not cached");
         }
         int leaves = leafCount(trunk);
-        pager.setHeaderInt(DatabaseHeader.OFF_FREELIST_COUNT, pager.headerInt(DatabaseHeader.OFF_FREELIST_COUNT) - 1);
         if (leaves > 0) {
             int leaf = trunk.data().get(BE_INT, 8 + 4L * (leaves - 1));
-            if (leaf < 2 || leaf > pager.pageCount()) {
-                throw DatabaseException.corrupt(trunkNo, "freelist leaf page " + leaf + " out of range");
+            if (leaf < 2 || leaf > pager.pageCount() || leaf == trunkNo) {
+                throw DatabaseException.corrupt(trunkNo, "freelist leaf page " + Integer.toUnsignedString(leaf)
+                        + " out of range");
             }
+            decrementCount();
             pager.markDirty(trunk);
             trunk.data().set(BE_INT, 4, leaves - 1);
             Page p = pager.cached(leaf);
@@ -85,20 +126,35 @@ final class Freelist {
             return p;
         }
         // An empty trunk is itself the page handed out; its successor becomes the first trunk.
-        pager.setHeaderInt(DatabaseHeader.OFF_FREELIST_TRUNK, trunk.data().get(BE_INT, 0));
+        int next = nextTrunk(trunk);
+        decrementCount();
+        pager.setHeaderInt(DatabaseHeader.OFF_FREELIST_TRUNK, next);
         pager.markDirty(trunk);
         trunk.data().fill((byte) 0);
         return trunk;
     }
 
+    private void decrementCount() {
+        pager.setHeaderInt(DatabaseHeader.OFF_FREELIST_COUNT, pager.headerInt(DatabaseHeader.OFF_FREELIST_COUNT) - 1);
+    }
+
+    /** The first trunk page, 0 when the freelist is empty (the trunk field is ignored then). */
+    private int firstTrunk() {
+        return freeCount() == 0 ? 0 : pager.headerInt(DatabaseHeader.OFF_FREELIST_TRUNK);
+    }
+
     /** Caches the first trunk, the only page {@link #free} may change besides page 1. */
     IoStatus prepareFree() {
-        int trunk = pager.headerInt(DatabaseHeader.OFF_FREELIST_TRUNK);
-        return trunk == 0 ? IoStatus.READY : pager.fetch(trunk);
+        int trunk = firstTrunk();
+        if (trunk == 0) {
+            return IoStatus.READY;
+        }
+        checkTrunkNumber(trunk, 1);
+        return pager.fetch(trunk);
     }
 
     void free(int pageNumber) {
-        int trunkNo = pager.headerInt(DatabaseHeader.OFF_FREELIST_TRUNK);
+        int trunkNo = firstTrunk();
         pager.setHeaderInt(DatabaseHeader.OFF_FREELIST_COUNT, pager.headerInt(DatabaseHeader.OFF_FREELIST_COUNT) + 1);
         if (trunkNo != 0) {
             Page trunk = pager.cached(trunkNo);

@@ -2,11 +2,13 @@ package io.ringlite.storage.pager;
 
 import io.ringlite.storage.io.AsyncFile;
 import io.ringlite.storage.io.Completion;
+import io.ringlite.storage.lock.FileLocks;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.BitSet;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Rolls back a hot rollback journal ({@code NAME-journal}) left by a crashed SQLite writer in
@@ -38,6 +40,12 @@ import java.util.BitSet;
  * journal, after which nothing was changed in the database), truncates the database to its
  * original size, syncs it, and only then lets the caller delete the journal: until the sync the
  * journal must stay, so a crash during playback replays it again (playback is idempotent).
+ *
+ * <p>Hostile or half-written journals, following SQLite's reading of the header: a header whose
+ * page size (a power of two in [512, 65536]) or sector size (a power of two in [32, 65536]) is
+ * out of range ends playback before its records, so an invalid first header means the journal
+ * is not hot at all (nothing restored, nothing truncated). The original size is unsigned and
+ * only ever shrinks the file; it never extends it.
  */
 public final class HotJournal {
     private static final long MAGIC = 0xd9d505f920a163d7L;
@@ -51,10 +59,11 @@ public final class HotJournal {
     private final Arena arena = Arena.ofAuto();
     private final long journalSize;
     private int pageSize;
-    private int originalPages = -1;
+    /** The database size in pages before the transaction (unsigned on disk); -1: no valid header. */
+    private long originalPages = -1;
     private int restored;
     /** Pages already played back: only the first image of a page is its original content. */
-    private final BitSet played = new BitSet();
+    private final Set<Integer> played = new HashSet<>(); // not a BitSet: page numbers come from the file
 
     public HotJournal(AsyncFile journal, AsyncFile db) {
         this.journal = journal;
@@ -103,16 +112,17 @@ public final class HotJournal {
             int dbPagesBefore = h.get(BE_INT, 16);
             int sector = h.get(BE_INT, 20);
             int ps = h.get(BE_INT, 24);
-            if (headerOffset == 0) {
-                if (ps < 512 || ps > 65536 || Integer.bitCount(ps) != 1) {
-                    finish(done);
-                    return;
-                }
-                pageSize = ps;
-                originalPages = dbPagesBefore;
+            // A page or sector size out of range means the writer crashed before this header
+            // was synced: playback ends here, before the records it announces (SQLite reads
+            // every journal header this way). For the first header the journal is then not
+            // played back at all and the database is not truncated; the caller deletes it.
+            if (!validPageSize(ps) || !validSectorSize(sector) || headerOffset > 0 && ps != pageSize) {
+                finish(done);
+                return;
             }
-            if (sector < 32 || sector > 65536 || Integer.bitCount(sector) != 1) {
-                sector = 512;
+            if (headerOffset == 0) {
+                pageSize = ps;
+                originalPages = Integer.toUnsignedLong(dbPagesBefore);
             }
             long recordSize = pageSize + 8L;
             long first = headerOffset + sector;
@@ -146,16 +156,19 @@ public final class HotJournal {
             for (int x = pageSize - 200; x >= 0; x -= 200) {
                 sum += Byte.toUnsignedInt(page.get(ValueLayout.JAVA_BYTE, x));
             }
-            if (read.result() < recordSize || sum != rec.get(BE_INT, 4L + pageSize) || pgno <= 0) {
+            if (read.result() < recordSize || sum != rec.get(BE_INT, 4L + pageSize) || pgno <= 0
+                    || pgno == lockBytePage()) {
                 // Torn record: the transaction never got further, so neither did the database.
+                // No database page is 0 or the lock-byte page, so SQLite ends playback at such a
+                // record as well.
                 finish(done);
                 return;
             }
-            if (pgno > originalPages || played.get(pgno)) {
+            if (pgno > originalPages || played.contains(pgno)) {
                 records(offset + recordSize, index + 1, count, recordSize, nonce, sector, done);
                 return;
             }
-            played.set(pgno);
+            played.add(pgno);
             Completion write = db.write((pgno - 1L) * pageSize, page);
             write.whenDone(() -> {
                 if (write.isFailed()) {
@@ -168,12 +181,29 @@ public final class HotJournal {
         });
     }
 
+    /** The page holding the lock bytes, which SQLite never uses (file format section 1.3.2). */
+    private int lockBytePage() {
+        return (int) (FileLocks.PENDING_BYTE / pageSize) + 1;
+    }
+
+    static boolean validPageSize(int ps) {
+        return ps >= 512 && ps <= 65536 && Integer.bitCount(ps) == 1;
+    }
+
+    static boolean validSectorSize(int sector) {
+        return sector >= 32 && sector <= 65536 && Integer.bitCount(sector) == 1;
+    }
+
     private void finish(Completion done) {
         if (originalPages < 0) {
             done.complete(0);
             return;
         }
-        Completion truncated = db.truncate((long) originalPages * pageSize);
+        // Only shrink: pages past the original end were added by the transaction. A file that
+        // is already no longer than the original size is left as it is, whatever size the
+        // header claims (a hostile header must not make us allocate or extend anything).
+        long originalBytes = originalPages * pageSize;
+        Completion truncated = db.size() > originalBytes ? db.truncate(originalBytes) : Completion.completed(0);
         truncated.whenDone(() -> {
             if (truncated.isFailed()) {
                 done.fail(truncated.failure());

@@ -327,4 +327,57 @@ class SimulatedFileSystemTest {
         assertThatThrownBy(() -> fs.failOperation(0, Errno.EIO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> fs.failRandomly(1.5, Errno.EIO)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aRefusedTruncateFailsItsCompletionInsteadOfEscapingThePoll() {
+        SimulatedFileSystem fs = new SimulatedFileSystem(12);
+        fs.putFile(DB, new byte[] {1, 2, 3});
+        IoBackend backend = IoBackends.simulated(fs);
+        AsyncFile file = backend.open(DB, false, false);
+        Completion c = file.truncate(0x7FFF_FFFFL * 512);
+        for (int i = 0; i < 100 && !c.isDone(); i++) {
+            backend.poll(false);
+        }
+        assertThat(c.isDone()).as("the completion finished").isTrue();
+        assertThat(c.failure()).isInstanceOfSatisfying(DatabaseException.class,
+                e -> assertThat(e.code()).isEqualTo(ResultCode.IOERR_TRUNCATE));
+        assertThat(fs.content(DB)).containsExactly(1, 2, 3);
+        file.close();
+        backend.close();
+    }
+
+    @Test
+    void truncatePastTheSimulatedSizeLimitFailsWithEfbigAndChangesNothing() {
+        SimulatedFileSystem fs = new SimulatedFileSystem(11);
+        fs.putFile(DB, new byte[] {1, 2, 3});
+
+        // 2^31-1 pages of 512 bytes: the size a hostile journal header once made us truncate to.
+        assertThatThrownBy(() -> fs.truncate(DB, 0x7FFF_FFFFL * 512))
+                .isInstanceOfSatisfying(DatabaseException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ResultCode.IOERR_TRUNCATE);
+                    assertThat(e.getMessage()).contains("File too large");
+                });
+        assertThatThrownBy(() -> fs.truncate(DB, Integer.MAX_VALUE))
+                .isInstanceOfSatisfying(DatabaseException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.IOERR_TRUNCATE));
+        assertThatThrownBy(() -> fs.truncate(DB, -1))
+                .isInstanceOfSatisfying(DatabaseException.class, e -> assertThat(e.code()).isEqualTo(ResultCode.IOERR_TRUNCATE));
+
+        assertThat(fs.content(DB)).containsExactly(1, 2, 3);
+        assertThat(fs.unsyncedChanges(DB)).isZero();
+    }
+
+    @Test
+    void writePastTheSimulatedSizeLimitFailsWithEfbigAndChangesNothing() {
+        SimulatedFileSystem fs = new SimulatedFileSystem(12);
+        fs.putFile(DB, new byte[] {1, 2, 3});
+
+        assertThatThrownBy(() -> fs.write(DB, (long) Integer.MAX_VALUE - 2, new byte[] {9, 9, 9, 9}))
+                .isInstanceOfSatisfying(DatabaseException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ResultCode.IOERR_WRITE);
+                    assertThat(e.getMessage()).contains("File too large");
+                });
+
+        assertThat(fs.content(DB)).containsExactly(1, 2, 3);
+        assertThat(fs.unsyncedChanges(DB)).isZero();
+    }
 }
