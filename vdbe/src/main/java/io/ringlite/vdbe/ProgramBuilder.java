@@ -102,6 +102,13 @@ public final class ProgramBuilder {
             case Insn.AggStep a -> Math.max(a.accumulator(), a.firstArg() + a.argc() - 1);
             case Insn.AggFinal a -> a.accumulator();
             case Insn.SorterInsert s -> s.record();
+            case Insn.IdxInsert i -> Math.max(i.record(), i.start() + i.count() - 1);
+            case Insn.IdxDelete d -> d.start() + d.count() - 1;
+            case Insn.IndexSeek k -> k.start() + k.count() - 1;
+            case Insn.IndexCompare k -> k.start() + k.count() - 1;
+            case Insn.IndexProbe k -> k.start() + k.count() - 1;
+            case Insn.IdxRowid i -> i.dest();
+            case Insn.Destroy d -> d.dest();
             default -> 0;
         };
         registers = Math.max(registers, top + 1);

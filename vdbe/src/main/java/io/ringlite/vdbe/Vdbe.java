@@ -382,12 +382,43 @@ public final class Vdbe implements AutoCloseable {
                 }
                 case Insn.CreateBtree c -> {
                     int[] root = new int[1];
-                    IoStatus s = ctx.btrees().createTable(root);
+                    IoStatus s = c.flags() == Insn.BTREE_BLOBKEY ? ctx.btrees().createIndex(root)
+                            : ctx.btrees().createTable(root);
                     if (!s.isReady()) {
                         return waitFor(s);
                     }
                     treeGeneration++;
                     r[c.dest()].setInt(root[0]);
+                    pc++;
+                }
+                case Insn.Destroy d -> {
+                    IoStatus s = ctx.btrees().dropTree(d.rootPage());
+                    if (!s.isReady()) {
+                        return waitFor(s);
+                    }
+                    treeGeneration++;
+                    if (d.dest() > 0) {
+                        r[d.dest()].setInt(0);
+                    }
+                    pc++;
+                }
+                case Insn.Clear c -> {
+                    if (c.countReg() > 0) {
+                        throw new IllegalStateException("invariant: Clear with a change counter is not compiled");
+                    }
+                    IoStatus s = ctx.btrees().clearTree(c.rootPage());
+                    if (!s.isReady()) {
+                        return waitFor(s);
+                    }
+                    treeGeneration++;
+                    pc++;
+                }
+                case Insn.DropTable d -> {
+                    ctx.schemaChanged();
+                    pc++;
+                }
+                case Insn.DropIndex d -> {
+                    ctx.schemaChanged();
                     pc++;
                 }
                 case Insn.ParseSchema p -> {
@@ -396,11 +427,22 @@ public final class Vdbe implements AutoCloseable {
                 }
                 // ---------------------------------------------------------- cursors
                 case Insn.OpenRead o -> {
+                    if (o.keyInfo() != null) {
+                        openIndex(o.cursor(), o.rootPage(), o.keyInfo(), false);
+                        pc++;
+                        break;
+                    }
                     openTable(o.cursor(), o.rootPage(), false);
                     pc++;
                 }
                 case Insn.OpenWrite o -> {
-                    openTable(o.cursor(), o.rootPage(), true);
+                    if (o.keyInfo() != null) {
+                        int root = o.rootInRegister() ? (int) r[o.rootPage()].asLong() : o.rootPage();
+                        openIndex(o.cursor(), root, o.keyInfo(), true);
+                        pc++;
+                        break;
+                    }
+                    openTable(o.cursor(), o.rootInRegister() ? (int) r[o.rootPage()].asLong() : o.rootPage(), true);
                     pc++;
                 }
                 case Insn.OpenPseudo o -> {
@@ -487,7 +529,12 @@ public final class Vdbe implements AutoCloseable {
                 }
                 case Insn.Rowid w -> {
                     VdbeCursor c = cursor(w.cursor());
-                    if (c instanceof VdbeCursor.Table t && !t.nullRow && !t.btree.eof()) {
+                    if (c instanceof VdbeCursor.Index) {
+                        StepResult io = idxRowid(w.cursor(), w.dest());
+                        if (io != null) {
+                            return io;
+                        }
+                    } else if (c instanceof VdbeCursor.Table t && !t.nullRow && !t.btree.eof()) {
                         r[w.dest()].setInt(t.btree.rowid());
                     } else {
                         r[w.dest()].setNull();
@@ -560,6 +607,110 @@ public final class Vdbe implements AutoCloseable {
                 case Insn.Sequence s -> {
                     VdbeCursor c = cursor(s.cursor());
                     r[s.dest()].setInt(c.sequence++);
+                    pc++;
+                }
+                // ---------------------------------------------------------- indexes
+                case Insn.IdxInsert ins -> {
+                    VdbeCursor.Index x = index(ins.cursor());
+                    Mem rec = r[ins.record()];
+                    if (!rec.isBlob()) {
+                        throw new IllegalStateException("invariant: IdxInsert record is " + rec.type());
+                    }
+                    IoStatus s = x.index.insert(MemorySegment.ofArray(rec.blobValue()));
+                    if (!s.isReady()) {
+                        return waitFor(s);
+                    }
+                    treeGeneration++;
+                    x.moved();
+                    pc++;
+                }
+                case Insn.IdxDelete d -> {
+                    VdbeCursor.Index x = index(d.cursor());
+                    Object[] key = key(d.start(), d.count());
+                    IoStatus s = x.index.seek(key, io.ringlite.storage.btree.SeekOp.EQ);
+                    if (!s.isReady()) {
+                        return waitFor(s);
+                    }
+                    x.moved();
+                    if (x.index.found() && !x.index.eof()) {
+                        s = x.index.delete();
+                        if (!s.isReady()) {
+                            return waitFor(s); // the re-run seeks again: nothing was deleted yet
+                        }
+                        treeGeneration++;
+                    }
+                    pc++;
+                }
+                case Insn.IndexSeek k -> {
+                    VdbeCursor.Index x = index(k.cursor());
+                    io.ringlite.storage.btree.SeekOp op = switch (k) {
+                        case Insn.SeekGE g -> io.ringlite.storage.btree.SeekOp.GE;
+                        case Insn.SeekGT g -> io.ringlite.storage.btree.SeekOp.GT;
+                        case Insn.SeekLE g -> io.ringlite.storage.btree.SeekOp.LE;
+                        case Insn.SeekLT g -> io.ringlite.storage.btree.SeekOp.LT;
+                    };
+                    IoStatus s = x.index.seek(key(k.start(), k.count()), op);
+                    if (!s.isReady()) {
+                        return waitFor(s);
+                    }
+                    x.moved();
+                    pc = x.index.eof() ? k.ifNotFound() : pc + 1;
+                }
+                case Insn.IndexCompare k -> {
+                    VdbeCursor.Index x = index(k.cursor());
+                    if (x.index.eof()) {
+                        throw new IllegalStateException("invariant: " + k.name() + " on a cursor at eof");
+                    }
+                    IoStatus s = x.index.loadPayload();
+                    if (!s.isReady()) {
+                        return waitFor(s);
+                    }
+                    pc = k.test(x.index.compareCurrent(key(k.start(), k.count()))) ? k.target() : pc + 1;
+                }
+                case Insn.IndexProbe k -> {
+                    VdbeCursor.Index x = index(k.cursor());
+                    Object[] key = key(k.start(), k.count());
+                    if (k instanceof Insn.NoConflict && hasNull(key)) {
+                        pc = k.target();
+                        break;
+                    }
+                    IoStatus s = x.index.seek(key, io.ringlite.storage.btree.SeekOp.EQ);
+                    if (!s.isReady()) {
+                        return waitFor(s);
+                    }
+                    x.moved();
+                    boolean found = x.index.found() && !x.index.eof();
+                    pc = (k instanceof Insn.Found) == found ? k.target() : pc + 1;
+                }
+                case Insn.IdxRowid w -> {
+                    StepResult io = idxRowid(w.cursor(), w.dest());
+                    if (io != null) {
+                        return io;
+                    }
+                    pc++;
+                }
+                case Insn.DeferredSeek d -> {
+                    VdbeCursor.Index x = index(d.cursor());
+                    VdbeCursor.Table t = table(d.tableCursor());
+                    if (x.nullRow || x.index.eof()) {
+                        t.moved();
+                        t.nullRow = true;
+                        pc++;
+                        break;
+                    }
+                    IoStatus s = x.index.loadPayload();
+                    if (!s.isReady()) {
+                        return waitFor(s);
+                    }
+                    long rowid = entryRowid(x);
+                    s = t.btree.seekRowid(rowid);
+                    if (!s.isReady()) {
+                        return waitFor(s);
+                    }
+                    t.moved();
+                    if (!t.btree.found()) {
+                        throw new DatabaseException(ResultCode.CORRUPT_INDEX, "database disk image is malformed");
+                    }
                     pc++;
                 }
                 // ---------------------------------------------------------- values
@@ -779,6 +930,72 @@ public final class Vdbe implements AutoCloseable {
             c.affinity().applyForComparison(b);
         }
         return c.test(SqlCompare.compare(a, b, c.collation()));
+    }
+
+    private void openIndex(int cursor, int rootPage, io.ringlite.vdbe.op.KeyInfo keyInfo, boolean writable) {
+        io.ringlite.storage.btree.IndexCursor ic = ctx.btrees().openIndex(rootPage, storageKeyInfo(keyInfo), writable);
+        replaceCursor(cursor, new VdbeCursor.Index(ic, writable));
+    }
+
+    /** The storage layer's description of the same ordering. */
+    static io.ringlite.storage.record.KeyInfo storageKeyInfo(io.ringlite.vdbe.op.KeyInfo k) {
+        int n = k.keyFields();
+        io.ringlite.storage.record.Collation[] colls = new io.ringlite.storage.record.Collation[n];
+        boolean[] desc = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            colls[i] = io.ringlite.storage.record.Collation.named(k.collations().get(i).name());
+            desc[i] = k.descending().get(i);
+        }
+        return new io.ringlite.storage.record.KeyInfo(colls, desc);
+    }
+
+    private Object[] key(int start, int count) {
+        Object[] key = new Object[count];
+        for (int k = 0; k < count; k++) {
+            key[k] = regs[start + k].toObject();
+        }
+        return key;
+    }
+
+    private static boolean hasNull(Object[] key) {
+        for (Object o : key) {
+            if (o == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private VdbeCursor.Index index(int n) {
+        if (cursor(n) instanceof VdbeCursor.Index x) {
+            return x;
+        }
+        throw new IllegalStateException("invariant: cursor " + n + " is not an index cursor at " + pc);
+    }
+
+    /** IdxRowid: may yield (entry payload not loaded); returns null when done. */
+    private StepResult idxRowid(int cursor, int dest) {
+        VdbeCursor.Index x = index(cursor);
+        if (x.nullRow || x.index.eof()) {
+            regs[dest].setNull();
+            return null;
+        }
+        IoStatus s = x.index.loadPayload();
+        if (!s.isReady()) {
+            return waitFor(s);
+        }
+        regs[dest].setInt(entryRowid(x));
+        return null;
+    }
+
+    /** The rowid an index entry points at: its last field (the payload must be loaded). */
+    private static long entryRowid(VdbeCursor.Index x) {
+        RecordDecoder d = RecordDecoder.of(x.index.payload());
+        int last = d.columnCount() - 1;
+        if (last < 0 || !SerialType.isInteger(d.serialType(last))) {
+            throw new DatabaseException(ResultCode.CORRUPT_INDEX, "database disk image is malformed");
+        }
+        return d.intValue(last);
     }
 
     private void openTable(int cursor, int rootPage, boolean writable) {

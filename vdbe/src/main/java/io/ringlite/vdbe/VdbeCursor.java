@@ -21,7 +21,7 @@ sealed abstract class VdbeCursor permits VdbeCursor.Table, VdbeCursor.Pseudo, Vd
     abstract void close();
 
     /** A cursor over a table B-tree, caching the decoded header of its current row. */
-    static final class Table extends VdbeCursor {
+    static sealed class Table extends VdbeCursor permits Index {
         final BTreeCursor btree;
         final boolean writable;
         /** Decoded current row; null when the cursor moved or any tree changed since decoding. */
@@ -44,6 +44,19 @@ sealed abstract class VdbeCursor permits VdbeCursor.Table, VdbeCursor.Pseudo, Vd
         void close() {
             row = null;
             btree.close();
+        }
+    }
+
+    /**
+     * A cursor over an index B-tree. Its "row" is the current entry's key record (key columns
+     * then the rowid), so Column, Rewind, Next, ... work as on a table cursor.
+     */
+    static final class Index extends Table {
+        final io.ringlite.storage.btree.IndexCursor index;
+
+        Index(io.ringlite.storage.btree.IndexCursor index, boolean writable) {
+            super(index, writable);
+            this.index = index;
         }
     }
 

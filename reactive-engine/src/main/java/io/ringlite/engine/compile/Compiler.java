@@ -76,6 +76,10 @@ public final class Compiler {
                 program = CreateTableCompiler.view(cv, schema);
                 readOnly = false;
             }
+            case Statement.CreateIndex ci -> {
+                program = CreateIndexCompiler.compile(ci, schema);
+                readOnly = false;
+            }
             case Statement.CreateTable ct -> {
                 program = CreateTableCompiler.compile(ct, schema);
                 readOnly = false;
@@ -94,6 +98,13 @@ public final class Compiler {
                 }
                 program = transactionControl(false, true, true);
                 readOnly = true;
+            }
+            case Statement.Pragma pragma -> {
+                PragmaPlan plan = PragmaCompiler.plan(pragma, schema);
+                program = PragmaCompiler.program();
+                names = plan.columnNames();
+                types = Collections.nCopies(names.size(), null);
+                readOnly = !plan.writes();
             }
             default -> throw notSupported(describe(stmt));
         }

@@ -26,9 +26,10 @@ import java.util.Locale;
  *
  * <p>The stored text is what SQLite stores: "CREATE TABLE " followed by the statement's text
  * from the table name on (so IF NOT EXISTS, TEMP and a "main." prefix are dropped).
- * Tables whose constraints need an automatic index (UNIQUE, a PRIMARY KEY that is not the rowid
- * alias), WITHOUT ROWID, AUTOINCREMENT (sqlite_sequence) and generated columns are refused for
- * now: a file written without those structures would not be what SQLite expects.
+ * Constraints that need an automatic index (UNIQUE, a PRIMARY KEY that is not the rowid alias)
+ * get one, named and numbered as SQLite names them ({@code sqlite_autoindex_T_N}, sql NULL).
+ * WITHOUT ROWID, AUTOINCREMENT (sqlite_sequence) and generated columns are refused for now: a
+ * file written without those structures would not be what SQLite expects.
  */
 final class CreateTableCompiler {
     /** Header cookie numbers (field at byte offset 36 + 4n). */
@@ -86,8 +87,13 @@ final class CreateTableCompiler {
         if (t.strict()) {
             throw Compiler.notSupported("STRICT tables");
         }
-        if (needsAutoIndex(ct, t)) {
-            throw Compiler.notSupported("UNIQUE or non-INTEGER PRIMARY KEY constraints (they need an index)");
+        String clause = TableDefinition.conflictClause(ct);
+        if (clause != null) {
+            throw Compiler.notSupported(clause);
+        }
+        java.util.List<io.ringlite.engine.schema.Index> autos = TableDefinition.autoIndexes(ct, t);
+        for (io.ringlite.engine.schema.Index x : autos) {
+            IndexMaintenance.describe(t, x, 0); // unknown collations fail here, as in SQLite
         }
         for (Column c : t.columns()) {
             if (c.generated() != null) {
@@ -95,7 +101,11 @@ final class CreateTableCompiler {
             }
         }
 
-        return schemaRow(schema, "table", name, sql, true);
+        java.util.List<String> autoNames = new java.util.ArrayList<>();
+        for (io.ringlite.engine.schema.Index x : autos) {
+            autoNames.add(x.name());
+        }
+        return schemaRow(schema, "table", name, sql, true, autoNames);
     }
 
     /**
@@ -103,6 +113,16 @@ final class CreateTableCompiler {
      * has root page 0), the row (type, name, name, root, sql), the schema cookie + 1.
      */
     static Program schemaRow(Schema schema, String type, String name, String sql, boolean createBtree) {
+        return schemaRow(schema, type, name, sql, createBtree, java.util.List.of());
+    }
+
+    /**
+     * As {@link #schemaRow(Schema, String, String, String, boolean)}, followed by the rows of
+     * the table's automatic indexes (type 'index', no sql), each with a new index B-tree, as
+     * SQLite writes them: table root first, then the index roots, rows in that order.
+     */
+    static Program schemaRow(Schema schema, String type, String name, String sql, boolean createBtree,
+                             java.util.List<String> autoIndexes) {
         ProgramBuilder b = new ProgramBuilder();
         int txn = b.newLabel();
         b.emit(new Insn.Init(txn));
@@ -119,19 +139,17 @@ final class CreateTableCompiler {
         } else {
             b.emit(new Insn.Integer(0, rRoot));
         }
+        int[] autoRoots = new int[autoIndexes.size()];
+        for (int k = 0; k < autoRoots.length; k++) {
+            autoRoots[k] = b.allocRegister();
+            b.emit(new Insn.CreateBtree(0, autoRoots[k], Insn.BTREE_BLOBKEY));
+        }
         int cursor = b.allocCursor();
         b.emit(new Insn.OpenWrite(cursor, 1, 0, 5));
-        int rRowid = b.allocRegister();
-        b.emit(new Insn.NewRowid(cursor, rRowid, 0));
-        int first = b.allocRegisters(5);
-        b.emit(new Insn.String8(first, type));
-        b.emit(new Insn.String8(first + 1, name));
-        b.emit(new Insn.String8(first + 2, name));
-        b.emit(new Insn.SCopy(rRoot, first + 3));
-        b.emit(new Insn.String8(first + 4, sql));
-        int rec = b.allocRegister();
-        b.emit(new Insn.MakeRecord(first, 5, rec, "BBBDB"));
-        b.emit(new Insn.Insert(cursor, rec, rRowid, "sqlite_master", 0));
+        insertSchemaRow(b, cursor, type, name, name, rRoot, sql);
+        for (int k = 0; k < autoRoots.length; k++) {
+            insertSchemaRow(b, cursor, "index", autoIndexes.get(k), name, autoRoots[k], null);
+        }
         b.emit(new Insn.Close(cursor));
         int cookie = schema.cookie() == Schema.UNKNOWN_COOKIE ? 1 : schema.cookie() + 1;
         b.emit(new Insn.SetCookie(0, COOKIE_SCHEMA, cookie));
@@ -141,6 +159,26 @@ final class CreateTableCompiler {
         Compiler.emitTransaction(b, schema, true);
         b.emit(new Insn.Goto(1));
         return b.build();
+    }
+
+    /** Appends the sqlite_schema row (type, name, tbl_name, r[rRoot], sql) through {@code cursor}. */
+    static void insertSchemaRow(ProgramBuilder b, int cursor, String type, String name, String table, int rRoot,
+                                String sql) {
+        int rRowid = b.allocRegister();
+        b.emit(new Insn.NewRowid(cursor, rRowid, 0));
+        int first = b.allocRegisters(5);
+        b.emit(new Insn.String8(first, type));
+        b.emit(new Insn.String8(first + 1, name));
+        b.emit(new Insn.String8(first + 2, table));
+        b.emit(new Insn.SCopy(rRoot, first + 3));
+        if (sql == null) {
+            b.emit(new Insn.Null(first + 4));
+        } else {
+            b.emit(new Insn.String8(first + 4, sql));
+        }
+        int rec = b.allocRegister();
+        b.emit(new Insn.MakeRecord(first, 5, rec, "BBBDB"));
+        b.emit(new Insn.Insert(cursor, rec, rRowid, "sqlite_master", 0));
     }
 
     /** CREATE VIEW: checks the name, stores "CREATE VIEW " + definition (the query is checked on use, as SQLite does). */
@@ -166,7 +204,7 @@ final class CreateTableCompiler {
         return schemaRow(schema, "view", name, "CREATE VIEW " + cv.definition(), false);
     }
 
-    private static Program noop() {
+    static Program noop() {
         ProgramBuilder b = new ProgramBuilder();
         int end = b.newLabel();
         b.emit(new Insn.Init(end));
@@ -174,28 +212,6 @@ final class CreateTableCompiler {
         b.resolve(end);
         b.emit(new Insn.Goto(1));
         return b.build();
-    }
-
-    private static boolean needsAutoIndex(Statement.CreateTable ct, Table t) {
-        for (Statement.ColumnDef d : ct.columns()) {
-            for (Statement.ColumnConstraint c : d.constraints()) {
-                if (c instanceof Statement.Unique) {
-                    return true;
-                }
-                if (c instanceof Statement.PrimaryKey && t.rowidAlias() < 0) {
-                    return true;
-                }
-            }
-        }
-        for (Statement.TableConstraint c : ct.constraints()) {
-            if (c instanceof Statement.TableUnique) {
-                return true;
-            }
-            if (c instanceof Statement.TablePrimaryKey && t.rowidAlias() < 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Refuses INSERT into tables whose constraints this slice does not enforce yet. */

@@ -10,8 +10,9 @@ import io.ringlite.vdbe.ProgramBuilder;
 import io.ringlite.vdbe.op.Insn;
 
 /**
- * Code for {@code DELETE FROM t [WHERE ...]} on a rowid table without indexes: collect the
- * rowids first ({@link RowidCollector}), then delete each, counting changes.
+ * Code for {@code DELETE FROM t [WHERE ...]} on a rowid table: collect the rowids first
+ * ({@link RowidCollector}), then for each row remove its entries from every index (IdxDelete)
+ * and delete it, counting changes.
  */
 final class DeleteCompiler {
     private DeleteCompiler() {
@@ -37,9 +38,13 @@ final class DeleteCompiler {
             ExprCompiler.checkNoAggregate(del.where());
         }
         b.emit(new Insn.OpenWrite(scope.cursor(), t.rootPage(), 0, t.columns().size()));
+        java.util.List<IndexMaintenance.Target> indexes = IndexMaintenance.openAll(b, t);
         RowidCollector rows = new RowidCollector(b, scope, new SelectCompiler.Context(schema));
         rows.collect(del.where());
-        rows.forEachRowid(end, rowid -> b.emit(new Insn.Delete(scope.cursor(), Insn.OPFLAG_NCHANGE, t.name())));
+        rows.forEachRowid(end, rowid -> {
+            IndexMaintenance.deleteEntries(b, t, indexes, scope.cursor());
+            b.emit(new Insn.Delete(scope.cursor(), Insn.OPFLAG_NCHANGE, t.name()));
+        });
         b.resolve(end);
         b.emit(Insn.Halt.OK);
         b.resolve(txn);
@@ -60,9 +65,7 @@ final class DeleteCompiler {
         if (t.rootPage() == 0) {
             throw Compiler.notSupported("virtual tables");
         }
-        if (!t.indexes().isEmpty()) {
-            throw Compiler.notSupported("changing a table with indexes");
-        }
+        IndexMaintenance.checkMaintainable(t);
         return t;
     }
 }

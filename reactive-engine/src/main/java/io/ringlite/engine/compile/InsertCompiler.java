@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Code for {@code INSERT [OR REPLACE|IGNORE] INTO t [(cols)] VALUES (...), ...} and
- * {@code DEFAULT VALUES} into a rowid table without indexes. Per row, as SQLite does:
+ * {@code DEFAULT VALUES} into a rowid table. Per row, as SQLite does:
  *
  * <pre>
  *   values (given, DEFAULT, or NULL) into r[cols]; the rowid alias's slot holds NULL
@@ -23,6 +23,10 @@ import java.util.List;
  *          NotExists check -> "UNIQUE constraint failed: t.id" (REPLACE overwrites, IGNORE skips)
  *   HaltIfNull per NOT NULL column -> "NOT NULL constraint failed: t.c" (IGNORE skips the row,
  *          REPLACE uses the column default when there is one)
+ *   (with indexes) Affinity on the row; per index, in SQLite's order: key (column copies or
+ *          expressions, then the rowid), UNIQUE probe with NoConflict -> "UNIQUE constraint
+ *          failed: t.a, t.b" (IGNORE skips the row, REPLACE deletes the conflicting row and its
+ *          entries); then MakeRecord + IdxInsert per index ({@link IndexMaintenance})
  *   MakeRecord with the table's affinity string; Insert (counts a change, sets last rowid)
  * </pre>
  *
@@ -57,13 +61,15 @@ final class InsertCompiler {
         if (t.withoutRowid()) {
             throw Compiler.notSupported("WITHOUT ROWID tables");
         }
-        if (!t.indexes().isEmpty()) {
-            throw Compiler.notSupported("INSERT into a table with indexes");
-        }
         if (t.rootPage() == 0) {
             throw Compiler.notSupported("virtual tables");
         }
         CreateTableCompiler.checkInsertable(t);
+        IndexMaintenance.checkConflictClauses(t);
+        if (t.autoincrement()) {
+            // The rowid would not be recorded in sqlite_sequence: refuse rather than differ.
+            throw Compiler.notSupported("INSERT into an AUTOINCREMENT table");
+        }
 
         int n = t.columns().size();
         // target[i] = table column of the i-th value; -1 = the rowid (for an explicit "rowid").
@@ -95,8 +101,9 @@ final class InsertCompiler {
         b.emit(new Insn.Init(txn));
         int cursor = b.allocCursor();
         b.emit(new Insn.OpenWrite(cursor, t.rootPage(), 0, n));
+        List<IndexMaintenance.Target> indexes = IndexMaintenance.openAll(b, t);
         ExprCompiler ec = new ExprCompiler(b, null, new SelectCompiler.Context(schema));
-        RowWriter writer = new RowWriter(b, t, cursor, conflict, ec);
+        RowWriter writer = new RowWriter(b, t, cursor, conflict, ec, indexes);
 
         switch (ins.source()) {
             case Statement.DefaultValues d -> writer.row(new int[0], (i, reg) -> {
@@ -203,9 +210,12 @@ final class InsertCompiler {
         private final Conflict conflict;
         private final ExprCompiler ec;
         private final String pkName;
+        private final List<IndexMaintenance.Target> indexes;
 
-        RowWriter(ProgramBuilder b, Table t, int cursor, Conflict conflict, ExprCompiler ec) {
+        RowWriter(ProgramBuilder b, Table t, int cursor, Conflict conflict, ExprCompiler ec,
+                  List<IndexMaintenance.Target> indexes) {
             this.b = b;
+            this.indexes = indexes;
             this.t = t;
             this.cursor = cursor;
             this.conflict = conflict;
@@ -278,7 +288,19 @@ final class InsertCompiler {
                     }
                 }
             }
+            if (!indexes.isEmpty() && t.affinityString() != null) {
+                // Index keys are built from these registers: they must hold the stored types.
+                b.emit(new Insn.Affinity(first, t.affinityString().length(), t.affinityString()));
+            }
             Constraints.emit(b, t, t.name(), first, rRowid, conflict == Conflict.IGNORE ? rowDone : 0);
+            if (explicitRowid && conflict == Conflict.REPLACE && !indexes.isEmpty()) {
+                // The row this one replaces leaves its index entries behind otherwise.
+                int free = b.newLabel();
+                b.emit(new Insn.NotExists(cursor, free, rRowid));
+                IndexMaintenance.deleteEntries(b, t, indexes, cursor);
+                b.emit(new Insn.Delete(cursor, 0, t.name()));
+                b.resolve(free);
+            }
             if (explicitRowid && conflict != Conflict.REPLACE) {
                 int unique = b.newLabel();
                 b.emit(new Insn.NotExists(cursor, unique, rRowid));
@@ -289,6 +311,13 @@ final class InsertCompiler {
                 }
                 b.resolve(unique);
             }
+            IndexMaintenance.OnConflict onConflict = switch (conflict) {
+                case IGNORE -> IndexMaintenance.OnConflict.IGNORE;
+                case REPLACE -> IndexMaintenance.OnConflict.REPLACE;
+                default -> IndexMaintenance.OnConflict.ABORT;
+            };
+            int[] keys = IndexMaintenance.checkAll(b, t, indexes, first, rRowid, onConflict, rowDone, cursor);
+            IndexMaintenance.insertAll(b, t, indexes, keys, first, rRowid);
             int rec = b.allocRegister();
             b.emit(new Insn.MakeRecord(first, n, rec, t.affinityString()));
             b.emit(new Insn.Insert(cursor, rec, rRowid, t.name(), Insn.OPFLAG_NCHANGE | Insn.OPFLAG_LASTROWID));

@@ -11,14 +11,17 @@ import io.ringlite.vdbe.ProgramBuilder;
 import io.ringlite.vdbe.op.Insn;
 
 /**
- * Code for {@code UPDATE t SET c = e, ... [WHERE ...]} on a rowid table without indexes.
+ * Code for {@code UPDATE t SET c = e, ... [WHERE ...]} on a rowid table.
  * Rowids are collected first ({@link RowidCollector}); then, per row:
  *
  * <pre>
  *   new values: SET expressions evaluated against the old row, other columns copied
  *   new rowid (when the rowid or its alias is assigned): MustBeInt; if it differs from the old
  *       one, NotExists check -> "UNIQUE constraint failed: t.id", then the old row is deleted
+ *   (with indexes, before the rowid check, while the cursor is on the old row) IdxDelete of the
+ *       old row's entries, Affinity on the new values
  *   HaltIfNull per NOT NULL column
+ *   (with indexes) UNIQUE probes (NoConflict) and IdxInsert of the new entries
  *   MakeRecord (table affinities); Insert at the (new) rowid, counted as a change
  * </pre>
  */
@@ -44,6 +47,7 @@ final class UpdateCompiler {
         }
         Table t = DeleteCompiler.writableTable(schema, upd.table());
         CreateTableCompiler.checkInsertable(t);
+        IndexMaintenance.checkConflictClauses(t);
         int n = t.columns().size();
         Expr[] assigned = new Expr[n];
         Expr newRowid = null;
@@ -73,6 +77,7 @@ final class UpdateCompiler {
         b.emit(new Insn.Init(txn));
         Scope scope = new Scope(t, upd.alias() != null ? upd.alias() : t.name(), b.allocCursor());
         b.emit(new Insn.OpenWrite(scope.cursor(), t.rootPage(), 0, n));
+        java.util.List<IndexMaintenance.Target> indexes = IndexMaintenance.openAll(b, t);
         SelectCompiler.Context ctx = new SelectCompiler.Context(schema);
         RowidCollector rows = new RowidCollector(b, scope, ctx);
         rows.collect(upd.where());
@@ -88,6 +93,13 @@ final class UpdateCompiler {
                     ec.compile(assigned[i], first + i);
                 } else {
                     ec.compile(new Expr.ColumnRef(null, scope.alias(), t.columns().get(i).name(), false), first + i);
+                }
+            }
+            if (!indexes.isEmpty()) {
+                // SQLite's order: the old row's entries go first (the cursor is still on it).
+                IndexMaintenance.deleteEntries(b, t, indexes, scope.cursor());
+                if (t.affinityString() != null) {
+                    b.emit(new Insn.Affinity(first, t.affinityString().length(), t.affinityString()));
                 }
             }
             int rRowid = rOld;
@@ -109,6 +121,9 @@ final class UpdateCompiler {
                 b.emit(new Insn.Delete(scope.cursor(), 0, t.name()));
                 b.resolve(same);
             }
+            int[] keys = IndexMaintenance.checkAll(b, t, indexes, first, rRowid, IndexMaintenance.OnConflict.ABORT, 0,
+                    scope.cursor());
+            IndexMaintenance.insertAll(b, t, indexes, keys, first, rRowid);
             int rec = b.allocRegister();
             b.emit(new Insn.MakeRecord(first, n, rec, t.affinityString()));
             b.emit(new Insn.Insert(scope.cursor(), rec, rRowid, t.name(), Insn.OPFLAG_NCHANGE));

@@ -2,8 +2,10 @@ package io.ringlite.engine.exec;
 
 import io.ringlite.storage.btree.BTreeCursor;
 import io.ringlite.storage.btree.BTreeStore;
+import io.ringlite.storage.btree.IndexCursor;
 import io.ringlite.storage.io.Completion;
 import io.ringlite.storage.io.IoStatus;
+import io.ringlite.storage.record.KeyInfo;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -60,6 +62,29 @@ final class YieldingBTreeStore implements BTreeStore {
     @Override
     public IoStatus createTable(int[] rootOut) {
         return store.createTable(rootOut);
+    }
+
+    // Index trees pass straight through: their cursors do not yield yet. Statements that walk a
+    // whole index without touching a table cursor (none are generated today) would not give
+    // the loop away; wrap IndexCursor like TableCursor when the planner starts using indexes.
+    @Override
+    public IndexCursor openIndex(int rootPage, KeyInfo keyInfo, boolean writable) {
+        return store.openIndex(rootPage, keyInfo, writable);
+    }
+
+    @Override
+    public IoStatus createIndex(int[] rootOut) {
+        return store.createIndex(rootOut);
+    }
+
+    @Override
+    public IoStatus clearTree(int root) {
+        return store.clearTree(root);
+    }
+
+    @Override
+    public IoStatus dropTree(int root) {
+        return store.dropTree(root);
     }
 
     @Override

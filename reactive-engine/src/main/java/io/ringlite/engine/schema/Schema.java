@@ -86,11 +86,15 @@ public final class Schema {
                     tables.put(key(t.name()), t);
                 }
                 case "index" -> {
-                    Index idx = parseIndex(e);
-                    indexes.put(key(idx.name()), idx);
-                    byTable.computeIfAbsent(key(idx.tableName()), k -> new ArrayList<>()).add(idx);
                 }
                 default -> others.add(e);
+            }
+        }
+        for (SchemaEntry e : entries) {
+            if (e.type().equalsIgnoreCase("index")) {
+                Index idx = parseIndex(e, tables.get(key(e.tableName())));
+                indexes.put(key(idx.name()), idx);
+                byTable.computeIfAbsent(key(idx.tableName()), k -> new ArrayList<>()).add(idx);
             }
         }
         for (Map.Entry<String, List<Index>> e : byTable.entrySet()) {
@@ -123,24 +127,55 @@ public final class Schema {
         };
     }
 
-    private static Index parseIndex(SchemaEntry e) {
-        List<String> cols = new ArrayList<>();
-        boolean unique = e.sql() == null;
-        if (e.sql() != null) {
-            try {
-                ParsedStatement p = Parser.parseFirst(e.sql());
-                if (p != null && p.statement() instanceof Statement.CreateIndex ci) {
-                    unique = ci.unique();
-                    for (Statement.IndexedColumn ic : ci.columns()) {
-                        cols.add(ic.expr() instanceof io.ringlite.engine.sql.Expr.ColumnRef r ? r.column() : null);
+    private static Index parseIndex(SchemaEntry e, Table table) {
+        if (e.sql() == null) {
+            // An automatic index: its definition is the table's N-th UNIQUE / PRIMARY KEY constraint.
+            String prefix = "sqlite_autoindex_" + e.tableName() + "_";
+            if (table != null && e.name().regionMatches(true, 0, prefix, 0, prefix.length())) {
+                try {
+                    int n = Integer.parseInt(e.name().substring(prefix.length()));
+                    List<Index> autos = TableDefinition.autoIndexes(table);
+                    if (n >= 1 && n <= autos.size()) {
+                        return autos.get(n - 1).withRoot(e.name(), e.rootPage());
                     }
+                } catch (NumberFormatException | DatabaseException ignored) {
+                    // falls through to the column-less description below
                 }
-            } catch (DatabaseException ex) {
-                throw malformed(e.name(), ex.getMessage());
             }
+            return new Index(e.name(), e.tableName(), e.rootPage(), List.of(), true, null);
         }
-        return new Index(e.name(), e.tableName(), e.rootPage(), java.util.Collections.unmodifiableList(cols),
-                unique, e.sql());
+        List<String> cols = new ArrayList<>();
+        List<Boolean> desc = new ArrayList<>();
+        List<String> colls = new ArrayList<>();
+        boolean unique = false;
+        boolean partial = false;
+        try {
+            ParsedStatement p = Parser.parseFirst(e.sql());
+            if (p != null && p.statement() instanceof Statement.CreateIndex ci) {
+                unique = ci.unique();
+                partial = ci.where() != null;
+                for (Statement.IndexedColumn ic : ci.columns()) {
+                    String col = null;
+                    if (ic.expr() instanceof io.ringlite.engine.sql.Expr.ColumnRef r) {
+                        col = r.column();
+                        if (table != null && table.columnIndex(col) >= 0) {
+                            col = table.columns().get(table.columnIndex(col)).name();
+                        }
+                    }
+                    cols.add(col);
+                    desc.add(ic.descending());
+                    colls.add(ic.collation());
+                }
+            }
+        } catch (DatabaseException ex) {
+            throw malformed(e.name(), ex.getMessage());
+        }
+        return new Index(e.name(), e.tableName(), e.rootPage(), cols, unique, e.sql(), desc, colls, false, partial);
+    }
+
+    /** Every index, in sqlite_schema order. */
+    public Collection<Index> indexes() {
+        return indexes.values();
     }
 
     private static DatabaseException malformed(String name, String why) {

@@ -170,4 +170,162 @@ public final class TableDefinition {
     private static DatabaseException morePrimaryKeys(String table) {
         return new DatabaseException(ResultCode.ERROR, "table \"" + table + "\" has more than one primary key");
     }
+
+    /**
+     * The automatic indexes SQLite makes for the UNIQUE and PRIMARY KEY constraints of a table
+     * (lang_createtable: "an automatic index"), in the order SQLite numbers them
+     * ({@code sqlite_autoindex_T_1}, {@code _2}, ...): column constraints column by column, then
+     * table constraints. A PRIMARY KEY that is the rowid alias needs none; a constraint on the same
+     * columns (and collations) as an earlier one reuses its index. Root pages are 0.
+     */
+    public static List<Index> autoIndexes(Table t) {
+        if (t.sql() == null || t.rootPage() == 0 && t.columns().isEmpty()) {
+            return List.of();
+        }
+        Statement.CreateTable ct;
+        try {
+            var p = io.ringlite.engine.sql.Parser.parseFirst(t.sql());
+            if (p == null || !(p.statement() instanceof Statement.CreateTable c)) {
+                return List.of();
+            }
+            ct = c;
+        } catch (DatabaseException e) {
+            return List.of();
+        }
+        return autoIndexes(ct, t);
+    }
+
+    /** As {@link #autoIndexes(Table)} for a parsed CREATE TABLE. */
+    public static List<Index> autoIndexes(Statement.CreateTable ct, Table t) {
+        List<Index> out = new ArrayList<>();
+        for (int i = 0; i < ct.columns().size(); i++) {
+            for (ColumnConstraint c : ct.columns().get(i).constraints()) {
+                if (c instanceof Statement.PrimaryKey p && t.rowidAlias() != i) {
+                    addAuto(out, t, List.of(t.columns().get(i).name()), List.of(p.descending()),
+                            java.util.Collections.singletonList(null), true);
+                } else if (c instanceof Statement.Unique) {
+                    addAuto(out, t, List.of(t.columns().get(i).name()), List.of(false),
+                            java.util.Collections.singletonList(null), false);
+                }
+            }
+        }
+        for (Statement.TableConstraint tc : ct.constraints()) {
+            List<Statement.IndexedColumn> cols;
+            boolean pk;
+            if (tc instanceof Statement.TablePrimaryKey p) {
+                if (t.rowidAlias() >= 0) {
+                    continue;
+                }
+                cols = p.columns();
+                pk = true;
+            } else if (tc instanceof Statement.TableUnique u) {
+                cols = u.columns();
+                pk = false;
+            } else {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            List<Boolean> desc = new ArrayList<>();
+            List<String> colls = new ArrayList<>();
+            for (Statement.IndexedColumn ic : cols) {
+                if (!(ic.expr() instanceof Expr.ColumnRef ref)) {
+                    throw new DatabaseException(ResultCode.ERROR,
+                            "expressions prohibited in PRIMARY KEY and UNIQUE constraints");
+                }
+                int idx = t.columnIndex(ref.column());
+                if (idx < 0) {
+                    throw new DatabaseException(ResultCode.ERROR, "no such column: " + ref.column());
+                }
+                names.add(t.columns().get(idx).name());
+                desc.add(ic.descending());
+                colls.add(ic.collation());
+            }
+            addAuto(out, t, names, desc, colls, pk);
+        }
+        return out;
+    }
+
+    private static void addAuto(List<Index> out, Table t, List<String> names, List<Boolean> desc, List<String> colls,
+                                boolean pk) {
+        for (int k = 0; k < out.size(); k++) {
+            Index o = out.get(k);
+            if (sameKey(t, o, names, colls)) {
+                if (pk && !o.primaryKey()) {
+                    out.set(k, new Index(o.name(), o.tableName(), 0, o.columns(), true, null, o.descending(),
+                            o.collations(), true, false));
+                }
+                return;
+            }
+        }
+        out.add(new Index("sqlite_autoindex_" + t.name() + "_" + (out.size() + 1), t.name(), 0, names, true, null,
+                desc, colls, pk, false));
+    }
+
+    private static boolean sameKey(Table t, Index o, List<String> names, List<String> colls) {
+        if (o.columns().size() != names.size()) {
+            return false;
+        }
+        for (int k = 0; k < names.size(); k++) {
+            if (!o.columns().get(k).equalsIgnoreCase(names.get(k))
+                    || !effectiveCollation(t, names.get(k), colls.get(k))
+                    .equalsIgnoreCase(effectiveCollation(t, o.columns().get(k), o.collations().get(k)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The collation a key column compares with: the index's COLLATE, else the column's, else BINARY. */
+    public static String effectiveCollation(Table t, String column, String indexCollation) {
+        if (indexCollation != null) {
+            return indexCollation;
+        }
+        int i = column == null ? -1 : t.columnIndex(column);
+        String c = i < 0 ? null : t.columns().get(i).collation();
+        return c == null ? "BINARY" : c;
+    }
+
+    /**
+     * The first constraint of a CREATE TABLE with an ON CONFLICT clause other than ABORT (whose
+     * resolution the compiler does not apply yet), described for an error message; null if none.
+     */
+    public static String conflictClause(Statement.CreateTable ct) {
+        for (ColumnDef d : ct.columns()) {
+            for (ColumnConstraint c : d.constraints()) {
+                Statement.Conflict k = switch (c) {
+                    case Statement.PrimaryKey p -> p.conflict();
+                    case Statement.NotNull n -> n.conflict();
+                    case Statement.Unique u -> u.conflict();
+                    default -> null;
+                };
+                if (k != null && k != Statement.Conflict.ABORT) {
+                    return "ON CONFLICT " + k.name() + " constraints";
+                }
+            }
+        }
+        for (Statement.TableConstraint tc : ct.constraints()) {
+            Statement.Conflict k = switch (tc) {
+                case Statement.TablePrimaryKey p -> p.conflict();
+                case Statement.TableUnique u -> u.conflict();
+                default -> null;
+            };
+            if (k != null && k != Statement.Conflict.ABORT) {
+                return "ON CONFLICT " + k.name() + " constraints";
+            }
+        }
+        return null;
+    }
+
+    /** As {@link #conflictClause(Statement.CreateTable)} for a table of the schema. */
+    public static String conflictClause(Table t) {
+        if (t.sql() == null) {
+            return null;
+        }
+        try {
+            var p = io.ringlite.engine.sql.Parser.parseFirst(t.sql());
+            return p != null && p.statement() instanceof Statement.CreateTable ct ? conflictClause(ct) : null;
+        } catch (DatabaseException e) {
+            return null;
+        }
+    }
 }

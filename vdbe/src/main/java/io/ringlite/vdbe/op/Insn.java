@@ -42,6 +42,14 @@ public sealed interface Insn {
     /** p5 hint of Insert: reuse the cursor's last seek (SQLite's; no effect here). */
     int OPFLAG_USESEEKRESULT = 0x10;
 
+    /** p5 flag of OpenWrite: p2 is the register holding the root page. */
+    int OPFLAG_P2ISREG = 0x10;
+
+    /** p3 of CreateBtree: a table B-tree (64-bit integer keys). */
+    int BTREE_INTKEY = 1;
+    /** p3 of CreateBtree: an index B-tree (record keys). */
+    int BTREE_BLOBKEY = 2;
+
     /** The opcode name as SQLite prints it. */
     default String name() {
         return getClass().getSimpleName();
@@ -184,9 +192,38 @@ public sealed interface Insn {
         public Slots slots() { return Slots.of(db, cookie, value); }
     }
 
-    /** Allocates a new table B-tree (p3 = 1, BTREE_INTKEY) and stores its root page in r[p2]. */
+    /**
+     * Allocates a new B-tree and stores its root page in r[p2]: a table for p3 =
+     * {@link #BTREE_INTKEY}, an index for p3 = {@link #BTREE_BLOBKEY}.
+     */
     record CreateBtree(int db, int dest, int flags) implements Insn {
         public Slots slots() { return Slots.of(db, dest, flags); }
+    }
+
+    /**
+     * Frees every page of the B-tree rooted at page p1 of database p3 (DROP TABLE / DROP INDEX).
+     * r[p2] = 0: the root page that moved (auto-vacuum files only, never here).
+     */
+    record Destroy(int rootPage, int dest, int db) implements Insn {
+        public Slots slots() { return Slots.of(rootPage, dest, db); }
+    }
+
+    /**
+     * Deletes every entry of the B-tree rooted at page p1 of database p2, keeping its root. With
+     * p3 &gt; 0, r[p3] is incremented by the number of entries removed (table trees).
+     */
+    record Clear(int rootPage, int db, int countReg) implements Insn {
+        public Slots slots() { return Slots.of(rootPage, db, countReg); }
+    }
+
+    /** The table p4 was dropped from database p1: the in-memory schema is stale. */
+    record DropTable(int db, String name) implements Insn {
+        public Slots slots() { return new Slots(db, 0, 0, name, 0); }
+    }
+
+    /** The index p4 was dropped from database p1: the in-memory schema is stale. */
+    record DropIndex(int db, String name) implements Insn {
+        public Slots slots() { return new Slots(db, 0, 0, name, 0); }
     }
 
     /** Tells the context the schema changed (re-read sqlite_schema). p4 = SQLite's WHERE text. */
@@ -196,14 +233,34 @@ public sealed interface Insn {
 
     // ------------------------------------------------------------------ cursors
 
-    /** Opens read cursor p1 on the table B-tree rooted at page p2 of database p3; p4 = columns. */
-    record OpenRead(int cursor, int rootPage, int db, int columns) implements Insn {
-        public Slots slots() { return new Slots(cursor, rootPage, db, columns, 0); }
+    /**
+     * Opens read cursor p1 on the B-tree rooted at page p2 of database p3. For a table p4 =
+     * columns ({@code keyInfo} null); for an index p4 = its {@link KeyInfo} (the key columns
+     * without the trailing rowid; {@code columns} is then the number of fields of an entry).
+     */
+    record OpenRead(int cursor, int rootPage, int db, int columns, KeyInfo keyInfo) implements Insn {
+        public OpenRead(int cursor, int rootPage, int db, int columns) {
+            this(cursor, rootPage, db, columns, null);
+        }
+        public Slots slots() { return new Slots(cursor, rootPage, db, keyInfo != null ? keyInfo : columns, 0); }
     }
 
-    /** Opens write cursor p1 on the table B-tree rooted at page p2; p4 = columns. */
-    record OpenWrite(int cursor, int rootPage, int db, int columns) implements Insn {
-        public Slots slots() { return new Slots(cursor, rootPage, db, columns, 0); }
+    /**
+     * Opens write cursor p1 on the B-tree rooted at page p2; p4 as for {@link OpenRead}. With
+     * {@code rootInRegister} (p5 = {@link #OPFLAG_P2ISREG}) the root page is the integer in r[p2]
+     * (CREATE INDEX fills the tree it has just created).
+     */
+    record OpenWrite(int cursor, int rootPage, int db, int columns, KeyInfo keyInfo, boolean rootInRegister)
+            implements Insn {
+        public OpenWrite(int cursor, int rootPage, int db, int columns) {
+            this(cursor, rootPage, db, columns, null, false);
+        }
+        public OpenWrite(int cursor, int rootPage, int db, int columns, KeyInfo keyInfo) {
+            this(cursor, rootPage, db, columns, keyInfo, false);
+        }
+        public Slots slots() {
+            return new Slots(cursor, rootPage, db, keyInfo != null ? keyInfo : columns, rootInRegister ? OPFLAG_P2ISREG : 0);
+        }
     }
 
     /** Cursor p1 reads its single row from the record in r[p2], which has p3 columns. */
@@ -547,5 +604,127 @@ public sealed interface Insn {
     record SorterNext(int cursor, int target) implements Insn {
         public Slots slots() { return Slots.of(cursor, target, 0); }
         public Insn relocate(IntUnaryOperator at) { return new SorterNext(cursor, at.applyAsInt(target)); }
+    }
+
+    // ------------------------------------------------------------------ indexes
+    //
+    // An index entry is a record: the key columns, then the rowid of the table row. "Key" below
+    // means the unpacked registers r[p3..p3+p4-1], compared field by field with the cursor's
+    // KeyInfo (collation, DESC; NULL first); an entry compares equal to a shorter key when its
+    // first p4 fields are equal (a prefix match).
+
+    /**
+     * Writes the index entry r[p2] (a record, normally from MakeRecord of r[p3..p3+p4-1])
+     * through index cursor p1. p5 = OPFLAG_* hints (no effect here).
+     */
+    record IdxInsert(int cursor, int record, int start, int count, int flags) implements Insn {
+        public Slots slots() { return new Slots(cursor, record, start, count, flags); }
+    }
+
+    /** Deletes the entry of index cursor p1 whose fields equal r[p2..p2+p3-1] (if there is one). */
+    record IdxDelete(int cursor, int start, int count) implements Insn {
+        public Slots slots() { return Slots.of(cursor, start, count); }
+    }
+
+    /** The four index seeks: position on the first/last entry GE/GT/LE/LT the key, else jump. */
+    sealed interface IndexSeek extends Insn {
+        int cursor();
+        int ifNotFound();
+        int start();
+        int count();
+        default Slots slots() { return new Slots(cursor(), ifNotFound(), start(), count(), 0); }
+    }
+
+    /** Moves index cursor p1 to the first entry &gt;= the key r[p3..p3+p4-1]; jumps to p2 if none. */
+    record SeekGE(int cursor, int ifNotFound, int start, int count) implements IndexSeek {
+        public Insn relocate(IntUnaryOperator at) { return new SeekGE(cursor, at.applyAsInt(ifNotFound), start, count); }
+    }
+
+    /** Moves to the first entry &gt; the key (all prefix-equal entries skipped); jumps to p2 if none. */
+    record SeekGT(int cursor, int ifNotFound, int start, int count) implements IndexSeek {
+        public Insn relocate(IntUnaryOperator at) { return new SeekGT(cursor, at.applyAsInt(ifNotFound), start, count); }
+    }
+
+    /** Moves to the last entry &lt;= the key (the last prefix-equal one); jumps to p2 if none. */
+    record SeekLE(int cursor, int ifNotFound, int start, int count) implements IndexSeek {
+        public Insn relocate(IntUnaryOperator at) { return new SeekLE(cursor, at.applyAsInt(ifNotFound), start, count); }
+    }
+
+    /** Moves to the last entry &lt; the key; jumps to p2 if none. */
+    record SeekLT(int cursor, int ifNotFound, int start, int count) implements IndexSeek {
+        public Insn relocate(IntUnaryOperator at) { return new SeekLT(cursor, at.applyAsInt(ifNotFound), start, count); }
+    }
+
+    /** The four range-end tests: jump to p2 if the current entry (rowid ignored) OP the key. */
+    sealed interface IndexCompare extends Insn {
+        int cursor();
+        int target();
+        int start();
+        int count();
+        /** Whether to jump for {@code c} = compare(entry prefix, key). */
+        boolean test(int c);
+        default Slots slots() { return new Slots(cursor(), target(), start(), count(), 0); }
+    }
+
+    record IdxGE(int cursor, int target, int start, int count) implements IndexCompare {
+        public boolean test(int c) { return c >= 0; }
+        public Insn relocate(IntUnaryOperator at) { return new IdxGE(cursor, at.applyAsInt(target), start, count); }
+    }
+
+    /** Note: a prefix-equal entry is not GT the key (SQLite's IdxGT after SeekGE stops after the equal run). */
+    record IdxGT(int cursor, int target, int start, int count) implements IndexCompare {
+        public boolean test(int c) { return c > 0; }
+        public Insn relocate(IntUnaryOperator at) { return new IdxGT(cursor, at.applyAsInt(target), start, count); }
+    }
+
+    record IdxLE(int cursor, int target, int start, int count) implements IndexCompare {
+        public boolean test(int c) { return c <= 0; }
+        public Insn relocate(IntUnaryOperator at) { return new IdxLE(cursor, at.applyAsInt(target), start, count); }
+    }
+
+    record IdxLT(int cursor, int target, int start, int count) implements IndexCompare {
+        public boolean test(int c) { return c < 0; }
+        public Insn relocate(IntUnaryOperator at) { return new IdxLT(cursor, at.applyAsInt(target), start, count); }
+    }
+
+    /** The three existence probes on index cursor p1 with the key r[p3..p3+p4-1]. */
+    sealed interface IndexProbe extends Insn {
+        int cursor();
+        int target();
+        int start();
+        int count();
+        default Slots slots() { return new Slots(cursor(), target(), start(), count(), 0); }
+    }
+
+    /** Jumps to p2 if an entry has the key as prefix (the cursor is left on it). */
+    record Found(int cursor, int target, int start, int count) implements IndexProbe {
+        public Insn relocate(IntUnaryOperator at) { return new Found(cursor, at.applyAsInt(target), start, count); }
+    }
+
+    /** Jumps to p2 if no entry has the key as prefix; otherwise the cursor is on the first that does. */
+    record NotFound(int cursor, int target, int start, int count) implements IndexProbe {
+        public Insn relocate(IntUnaryOperator at) { return new NotFound(cursor, at.applyAsInt(target), start, count); }
+    }
+
+    /**
+     * Like NotFound, but also jumps to p2 when any key field is NULL (NULLs never conflict in a
+     * UNIQUE index). Falling through leaves the cursor on the conflicting entry (IdxRowid).
+     */
+    record NoConflict(int cursor, int target, int start, int count) implements IndexProbe {
+        public Insn relocate(IntUnaryOperator at) { return new NoConflict(cursor, at.applyAsInt(target), start, count); }
+    }
+
+    /** r[p2] = the rowid (last field) of index cursor p1's entry; NULL on a null row. */
+    record IdxRowid(int cursor, int dest) implements Insn {
+        public Slots slots() { return Slots.of(cursor, dest, 0); }
+    }
+
+    /**
+     * Positions table cursor p3 on the row that index cursor p1's entry points at (SQLite defers
+     * this until a column is read; here it seeks at once). Falls through either way.
+     */
+    record DeferredSeek(int cursor, int target, int tableCursor) implements Insn {
+        public Slots slots() { return Slots.of(cursor, target, tableCursor); }
+        public Insn relocate(IntUnaryOperator at) { return new DeferredSeek(cursor, at.applyAsInt(target), tableCursor); }
     }
 }

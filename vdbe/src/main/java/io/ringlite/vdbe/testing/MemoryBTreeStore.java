@@ -4,6 +4,8 @@ import io.ringlite.storage.btree.BTreeCursor;
 import io.ringlite.storage.btree.BTreeStore;
 import io.ringlite.storage.io.Completion;
 import io.ringlite.storage.io.IoStatus;
+import io.ringlite.storage.record.KeyInfo;
+import io.ringlite.storage.record.RecordCompare;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +27,8 @@ import java.util.TreeMap;
  */
 public final class MemoryBTreeStore implements BTreeStore {
     private final Map<Integer, TreeMap<Long, byte[]>> trees = new HashMap<>();
+    /** Index trees: entries kept sorted by the KeyInfo of the cursors that write them. */
+    private final Map<Integer, List<byte[]>> indexes = new HashMap<>();
     private final Random random;
     private final double pendingProbability;
     private final List<Completion> outstanding = new ArrayList<>();
@@ -58,6 +62,39 @@ public final class MemoryBTreeStore implements BTreeStore {
         int root = nextRoot++;
         trees.put(root, new TreeMap<>());
         return root;
+    }
+
+    /** The entries of the index rooted at {@code root}, in key order (live view). */
+    public List<byte[]> index(int root) {
+        List<byte[]> t = indexes.get(root);
+        if (t == null) {
+            throw new IllegalArgumentException("no index at root " + root);
+        }
+        return t;
+    }
+
+    /** Creates an index directly (no I/O simulation); returns its root page. */
+    public int createIndexNow() {
+        int root = nextRoot++;
+        indexes.put(root, new ArrayList<>());
+        return root;
+    }
+
+    /** Whether a table or index is rooted at {@code root}. */
+    public boolean hasTree(int root) {
+        return trees.containsKey(root) || indexes.containsKey(root);
+    }
+
+    /** A deep copy of every index, for rollback in test contexts (with {@link #snapshot()}). */
+    public Map<Integer, List<byte[]>> snapshotIndexes() {
+        Map<Integer, List<byte[]>> copy = new HashMap<>();
+        indexes.forEach((k, v) -> copy.put(k, new ArrayList<>(v)));
+        return copy;
+    }
+
+    public void restoreIndexes(Map<Integer, List<byte[]>> snapshot) {
+        indexes.clear();
+        snapshot.forEach((k, v) -> indexes.put(k, new ArrayList<>(v)));
     }
 
     /** Completes every completion handed out so far; returns how many. */
@@ -126,6 +163,284 @@ public final class MemoryBTreeStore implements BTreeStore {
         }
         rootOut[0] = createTableNow();
         return IoStatus.READY;
+    }
+
+    @Override
+    public io.ringlite.storage.btree.IndexCursor openIndex(int rootPage, KeyInfo keyInfo, boolean writable) {
+        index(rootPage);
+        openCursors++;
+        return new IndexTreeCursor(rootPage, keyInfo, writable);
+    }
+
+    @Override
+    public IoStatus createIndex(int[] rootOut) {
+        IoStatus p = maybePending();
+        if (p != null) {
+            return p;
+        }
+        rootOut[0] = createIndexNow();
+        return IoStatus.READY;
+    }
+
+    @Override
+    public IoStatus clearTree(int root) {
+        if (!hasTree(root)) {
+            throw new IllegalArgumentException("no tree at root " + root);
+        }
+        IoStatus p = maybePending();
+        if (p != null) {
+            return p;
+        }
+        if (trees.containsKey(root)) {
+            trees.get(root).clear();
+        } else {
+            indexes.get(root).clear();
+        }
+        return IoStatus.READY;
+    }
+
+    @Override
+    public IoStatus dropTree(int root) {
+        if (!hasTree(root)) {
+            throw new IllegalArgumentException("no tree at root " + root);
+        }
+        IoStatus p = maybePending();
+        if (p != null) {
+            return p;
+        }
+        trees.remove(root);
+        indexes.remove(root);
+        return IoStatus.READY;
+    }
+
+    /**
+     * A cursor over a sorted list of key records. Position {@code pos} is an index into the list;
+     * after a delete it stays at the slot of the deleted entry, with {@code afterDelete} telling
+     * next() not to advance (the successor moved into the slot).
+     */
+    private final class IndexTreeCursor implements io.ringlite.storage.btree.IndexCursor {
+        private final int root;
+        private final KeyInfo keyInfo;
+        private final boolean writable;
+        private int pos = -1;
+        private boolean afterDelete;
+        private boolean found;
+        private boolean loaded;
+        private boolean closed;
+
+        IndexTreeCursor(int root, KeyInfo keyInfo, boolean writable) {
+            this.root = root;
+            this.keyInfo = keyInfo;
+            this.writable = writable;
+        }
+
+        private List<byte[]> list() {
+            if (closed) {
+                throw new IllegalStateException("invariant: cursor used after close");
+            }
+            return index(root);
+        }
+
+        private void at(int p) {
+            pos = p;
+            afterDelete = false;
+            loaded = false;
+        }
+
+        @Override public int rootPage() { return root; }
+        @Override public KeyInfo keyInfo() { return keyInfo; }
+
+        @Override
+        public IoStatus first() {
+            IoStatus p = maybePending();
+            if (p != null) {
+                return p;
+            }
+            at(list().isEmpty() ? -1 : 0);
+            return IoStatus.READY;
+        }
+
+        @Override
+        public IoStatus last() {
+            IoStatus p = maybePending();
+            if (p != null) {
+                return p;
+            }
+            at(list().size() - 1);
+            return IoStatus.READY;
+        }
+
+        @Override
+        public IoStatus next() {
+            IoStatus p = maybePending();
+            if (p != null) {
+                return p;
+            }
+            if (pos >= 0) {
+                int n = afterDelete ? pos : pos + 1;
+                at(n < list().size() ? n : -1);
+            }
+            return IoStatus.READY;
+        }
+
+        @Override
+        public IoStatus previous() {
+            IoStatus p = maybePending();
+            if (p != null) {
+                return p;
+            }
+            if (pos >= 0) {
+                at(pos - 1);
+            }
+            return IoStatus.READY;
+        }
+
+        @Override
+        public IoStatus seekRowid(long rowid) {
+            throw new IllegalStateException("invariant: seekRowid on an index");
+        }
+
+        @Override
+        public IoStatus seek(Object[] key, io.ringlite.storage.btree.SeekOp op) {
+            IoStatus p = maybePending();
+            if (p != null) {
+                return p;
+            }
+            List<byte[]> l = list();
+            // first entry >= key (prefix-equal counts as equal) and first entry > key
+            int ge = 0;
+            while (ge < l.size() && cmp(l.get(ge), key) < 0) {
+                ge++;
+            }
+            int gt = ge;
+            while (gt < l.size() && cmp(l.get(gt), key) == 0) {
+                gt++;
+            }
+            int target = switch (op) {
+                case GE, EQ -> ge < l.size() ? ge : -1;
+                case GT -> gt < l.size() ? gt : -1;
+                case LE -> gt - 1;
+                case LT -> ge - 1;
+            };
+            at(target);
+            found = op == io.ringlite.storage.btree.SeekOp.EQ && target >= 0 && cmp(l.get(target), key) == 0;
+            return IoStatus.READY;
+        }
+
+        @Override
+        public IoStatus seek(MemorySegment keyRecord, io.ringlite.storage.btree.SeekOp op) {
+            return seek(io.ringlite.storage.record.RecordDecoder.of(keyRecord).columns(), op);
+        }
+
+        private int cmp(byte[] entry, Object[] key) {
+            return RecordCompare.compare(MemorySegment.ofArray(entry), key, keyInfo);
+        }
+
+        @Override
+        public IoStatus insert(MemorySegment keyRecord) {
+            if (!writable) {
+                throw new IllegalStateException("invariant: insert through a read cursor");
+            }
+            IoStatus p = maybePending();
+            if (p != null) {
+                return p;
+            }
+            byte[] rec = keyRecord.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            List<byte[]> l = list();
+            int i = 0;
+            int c = -1;
+            while (i < l.size() && (c = RecordCompare.compare(MemorySegment.ofArray(l.get(i)), keyRecord, keyInfo)) < 0) {
+                i++;
+            }
+            if (i < l.size() && c == 0) {
+                l.set(i, rec);
+            } else {
+                l.add(i, rec);
+            }
+            at(i);
+            return IoStatus.READY;
+        }
+
+        @Override
+        public IoStatus insert(long rowid, MemorySegment record) {
+            throw new IllegalStateException("invariant: rowid insert into an index");
+        }
+
+        @Override
+        public int compareCurrent(Object[] key) {
+            return cmp(current(), key);
+        }
+
+        @Override
+        public int compareCurrent(MemorySegment keyRecord) {
+            return RecordCompare.compare(MemorySegment.ofArray(current()), keyRecord, keyInfo);
+        }
+
+        private byte[] current() {
+            if (!loaded) {
+                throw new IllegalStateException("invariant: entry read before loadPayload() returned READY");
+            }
+            if (pos < 0 || afterDelete) {
+                throw new IllegalStateException("invariant: no current entry");
+            }
+            return list().get(pos);
+        }
+
+        @Override public boolean eof() { return pos < 0 || pos >= list().size(); }
+        @Override public boolean found() { return found; }
+
+        @Override
+        public long rowid() {
+            throw new IllegalStateException("invariant: rowid() of an index cursor");
+        }
+
+        @Override
+        public long payloadSize() {
+            return current().length;
+        }
+
+        @Override
+        public IoStatus loadPayload() {
+            if (!loaded) {
+                IoStatus p = maybePending();
+                if (p != null) {
+                    return p;
+                }
+            }
+            loaded = true;
+            return IoStatus.READY;
+        }
+
+        @Override
+        public MemorySegment payload() {
+            return MemorySegment.ofArray(current().clone());
+        }
+
+        @Override
+        public IoStatus delete() {
+            if (!writable) {
+                throw new IllegalStateException("invariant: delete through a read cursor");
+            }
+            IoStatus p = maybePending();
+            if (p != null) {
+                return p;
+            }
+            if (pos < 0 || afterDelete || pos >= list().size()) {
+                throw new IllegalStateException("invariant: delete with no current entry");
+            }
+            list().remove(pos);
+            loaded = false;
+            afterDelete = true;
+            return IoStatus.READY;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                openCursors--;
+            }
+        }
     }
 
     private final class Cursor implements BTreeCursor {

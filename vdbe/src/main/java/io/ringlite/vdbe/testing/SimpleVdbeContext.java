@@ -10,7 +10,7 @@ import java.util.TreeMap;
 
 /**
  * A {@link VdbeContext} over a {@link MemoryBTreeStore}, for tests: transactions are flags,
- * statement rollback restores a snapshot of every table, the header is an int array.
+ * statement rollback restores a snapshot of every table and index, the header is an int array.
  * Transaction begins follow the store's Pending schedule.
  */
 public final class SimpleVdbeContext implements VdbeContext {
@@ -22,6 +22,7 @@ public final class SimpleVdbeContext implements VdbeContext {
     private long lastInsertRowid;
     private int schemaChanges;
     private Map<Integer, TreeMap<Long, byte[]>> statementSnapshot;
+    private Map<Integer, java.util.List<byte[]>> statementIndexSnapshot;
     private int statementsBegun;
     private int statementsCommitted;
     private int statementsRolledBack;
@@ -124,6 +125,7 @@ public final class SimpleVdbeContext implements VdbeContext {
             throw new IllegalStateException("invariant: nested statement");
         }
         statementSnapshot = store.snapshot();
+        statementIndexSnapshot = store.snapshotIndexes();
         statementsBegun++;
     }
 
@@ -142,7 +144,9 @@ public final class SimpleVdbeContext implements VdbeContext {
             throw new IllegalStateException("invariant: rollback without statement");
         }
         store.restore(statementSnapshot);
+        store.restoreIndexes(statementIndexSnapshot);
         statementSnapshot = null;
+        statementIndexSnapshot = null;
         statementsRolledBack++;
     }
 
