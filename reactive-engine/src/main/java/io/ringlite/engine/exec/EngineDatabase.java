@@ -41,6 +41,10 @@ public final class EngineDatabase implements Database {
     private final YieldingBTreeStore statementBtrees;
     private final Set<EngineSession> sessions = new LinkedHashSet<>();
     private CompletableFuture<Void> closing;
+    /** PRAGMA wal_autocheckpoint: checkpoint after a commit once the WAL holds this many frames; 0 = never. */
+    private int walAutoCheckpoint = 1000;
+    /** PRAGMA synchronous as last set (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA). */
+    private int synchronous = 2;
 
     private EngineDatabase(DatabaseConfig config, EventLoop loop, Storage storage) {
         this.config = config;
@@ -77,7 +81,9 @@ public final class EngineDatabase implements Database {
     }
 
     private static void startOnLoop(DatabaseConfig config, EventLoop loop, IoBackend backend, MonoSink<Database> sink) {
-        StorageOptions options = StorageOptions.defaults().withReadOnly(config.readOnly());
+        // The runtime runs the automatic checkpoint itself (PRAGMA wal_autocheckpoint can change
+        // it while the database is open), so the pager's own is off.
+        StorageOptions options = StorageOptions.defaults().withReadOnly(config.readOnly()).withWalAutoCheckpoint(0);
         if (config.io() == IoKind.SIMULATED) {
             options = options.withSaltSeed(config.seed()); // determinism of the simulation
         }
@@ -250,6 +256,52 @@ public final class EngineDatabase implements Database {
      */
     YieldingBTreeStore statementBtrees() {
         return statementBtrees;
+    }
+
+    Storage storage() {
+        return storage;
+    }
+
+    int walAutoCheckpoint() {
+        return walAutoCheckpoint;
+    }
+
+    void walAutoCheckpoint(int frames) {
+        walAutoCheckpoint = Math.max(0, frames);
+    }
+
+    int synchronous() {
+        return synchronous;
+    }
+
+    void synchronous(int level) {
+        synchronous = level;
+    }
+
+    /**
+     * After a commit: checkpoints (in the background; the checkpoint's failure puts the pager in
+     * its error state, which the next transaction reports) once the WAL holds
+     * {@link #walAutoCheckpoint()} frames and no session is inside a transaction, as SQLite's
+     * automatic checkpoint does after the commit that crosses the threshold.
+     */
+    void maybeAutoCheckpoint() {
+        if (walAutoCheckpoint <= 0 || storage.isMemory() || config.readOnly() || closing != null) {
+            return;
+        }
+        if (storage.walPager().walFrames() < walAutoCheckpoint || storage.walPager().error() != null
+                || storage.pager().inWriteTransaction()) {
+            return;
+        }
+        for (EngineSession s : sessions) {
+            if (s.context().inTransaction()) {
+                return;
+            }
+        }
+        try {
+            storage.checkpoint();
+        } catch (RuntimeException e) {
+            System.getLogger(EngineDatabase.class.getName()).log(System.Logger.Level.WARNING, "automatic checkpoint failed", e);
+        }
     }
 
     TransactionLocks locks() {

@@ -2,6 +2,9 @@ package io.ringlite.engine.exec;
 
 import io.ringlite.engine.Outcome;
 import io.ringlite.engine.compile.CompiledStatement;
+import io.ringlite.engine.compile.PragmaCompiler;
+import io.ringlite.engine.compile.PragmaPlan;
+import io.ringlite.engine.sql.Statement;
 import io.ringlite.storage.error.DatabaseException;
 import io.ringlite.storage.error.ResultCode;
 import io.ringlite.storage.io.Completion;
@@ -51,6 +54,12 @@ final class StatementHost implements ExecutionHost {
             source = new ExplainSource(c.program().explain());
             return source;
         }
+        if (c.statement() instanceof Statement.Pragma pragma) {
+            PragmaPlan plan = PragmaCompiler.plan(pragma, schema.schema());
+            readOnly = !plan.writes();
+            source = new PragmaSource(session, plan);
+            return source;
+        }
         readOnly = c.readOnly();
         Vdbe vm = new Vdbe(c.program(), session.context());
         try {
@@ -74,7 +83,15 @@ final class StatementHost implements ExecutionHost {
     public Completion finish(StepSource s) {
         SessionContext ctx = session.context();
         if (ctx.isAutoCommit() && ctx.inTransaction()) {
-            return ctx.commit();
+            Completion committed = ctx.commit();
+            if (committed != null) {
+                committed.whenDone(() -> {
+                    if (!committed.isFailed()) {
+                        session.database().maybeAutoCheckpoint();
+                    }
+                });
+            }
+            return committed;
         }
         return null;
     }

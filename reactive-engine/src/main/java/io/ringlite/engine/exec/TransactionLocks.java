@@ -37,7 +37,8 @@ import reactor.core.Disposable;
  */
 public final class TransactionLocks {
     private final EventLoop loop;
-    private final Duration busyTimeout;
+    /** Loop-confined; {@code PRAGMA busy_timeout} changes it. */
+    private Duration busyTimeout;
     private final Set<Object> readers = new HashSet<>();
     private Object writer;
     private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
@@ -54,6 +55,16 @@ public final class TransactionLocks {
             this.owner = owner;
             this.write = write;
         }
+    }
+
+    /** How long a lock request waits before BUSY (PRAGMA busy_timeout). Loop only. */
+    Duration busyTimeout() {
+        return busyTimeout;
+    }
+
+    /** Sets the wait for later lock requests (PRAGMA busy_timeout = ms). Loop only. */
+    void busyTimeout(Duration timeout) {
+        busyTimeout = timeout;
     }
 
     public TransactionLocks(EventLoop loop, Duration busyTimeout) {

@@ -22,6 +22,14 @@
  *       (BEGIN/COMMIT/ROLLBACK, auto-commit, statement savepoints, cookies, last rowid).</li>
  *   <li>{@link io.ringlite.engine.exec.TransactionLocks}: readers/one writer between sessions,
  *       waiting asynchronously in a FIFO queue bounded by the busy timeout.</li>
+ *   <li>{@link io.ringlite.engine.exec.PragmaSource}: PRAGMAs, run directly against the session's
+ *       transaction, the pager and the storage (header fields, checkpoint, the integrity check of
+ *       {@code io.ringlite.storage.check}) from the plan {@code compile.PragmaCompiler} made; no VDBE
+ *       program.</li>
+ *   <li>Automatic checkpoint: the pager's own is off; after each commit
+ *       {@link io.ringlite.engine.exec.EngineDatabase} checkpoints once the WAL holds
+ *       {@code PRAGMA wal_autocheckpoint} frames (default 1000) and no session is in a transaction.
+ *       A checkpoint restarts the WAL only if no transaction started meanwhile.</li>
  *   <li>{@link io.ringlite.engine.exec.SchemaState}: the parsed schema, re-read after DDL, after a
  *       rolled-back DDL and when the schema cookie moved; statements prepared under an older
  *       schema are recompiled from their text before they run.</li>
@@ -33,6 +41,9 @@
  *       sessions' reads until it ends (SQLite's WAL readers would keep reading their snapshot).
  *       Isolation stays serializable; concurrency of reads with one writer waits for per-reader
  *       snapshots in the pager.</li>
+ *   <li>{@code PRAGMA busy_timeout} and {@code wal_autocheckpoint} are per database (all its
+ *       sessions), not per connection. {@code PRAGMA synchronous} is remembered and reported, but
+ *       commits keep syncing as FULL (the pager's level is fixed when the file opens).</li>
  *   <li>A session runs its statements one at a time; a second statement subscribed while the
  *       first is still producing rows waits for it (SQLite allows interleaving them).</li>
  *   <li>A waiting writer does not fail with SQLITE_BUSY at once: it waits without blocking any

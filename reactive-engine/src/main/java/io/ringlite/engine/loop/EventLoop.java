@@ -3,6 +3,9 @@ package io.ringlite.engine.loop;
 import io.ringlite.storage.io.IoBackend;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -13,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import reactor.core.Disposable;
 import reactor.core.scheduler.NonBlocking;
 
@@ -44,6 +48,12 @@ import reactor.core.scheduler.NonBlocking;
  *       keeps polling until no I/O is in flight, then closes the backend and the thread ends.</li>
  *   <li>The only blocking call on the loop thread is {@code backend.poll(true)} inside
  *       {@link #park()}, made when there is nothing else to do (the BlockHound allowance).</li>
+ *   <li>An exception escaping {@code backend.poll} (a callback, or the backend itself, threw
+ *       while completing an operation) never turns into a silent hang: every watcher registered
+ *       with {@link #onCallbackFailure} at that moment is told, once, with the exception, and is
+ *       removed. The exception may have stopped a chain of completions anywhere, so whoever
+ *       waits on work in progress must fail it rather than wait for a completion that may
+ *       never come. The same holds when the loop dies.</li>
  * </ol>
  *
  * <h2>States</h2>
@@ -73,6 +83,8 @@ public final class EventLoop implements Executor {
     /** True while the loop is about to poll, or is polling, with wait = true. */
     private volatile boolean parked;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** Waiters to fail if an I/O callback throws (invariant 5). Loop thread only. */
+    private final LinkedHashSet<Watch> watchers = new LinkedHashSet<>();
 
     private EventLoop(String name, IoBackend backend) {
         this.name = name;
@@ -153,6 +165,21 @@ public final class EventLoop implements Executor {
     }
 
     /**
+     * Registers {@code onFailure} to run, on the loop, if an exception escapes the completion of
+     * an I/O operation on this loop (a callback threw, or the backend failed to complete an
+     * operation) before the returned handle is disposed. It runs at most once and is then
+     * removed; it also runs if the loop thread dies. Call this from the loop, around any wait
+     * whose completion could be lost that way (opening a database, a statement in flight), and
+     * dispose the handle when the wait ends normally. Loop thread only.
+     */
+    public Disposable onCallbackFailure(Consumer<? super Throwable> onFailure) {
+        assert inLoop() : "onCallbackFailure off the loop";
+        Watch w = new Watch(Objects.requireNonNull(onFailure));
+        watchers.add(w);
+        return w;
+    }
+
+    /**
      * Stops accepting tasks; the loop finishes the queued ones, waits for in-flight I/O, closes
      * the backend and ends. The future completes when the thread has finished (it completes
      * exceptionally only if closing the backend failed). Idempotent.
@@ -191,6 +218,7 @@ public final class EventLoop implements Executor {
         } catch (Throwable t) {
             state.set(TERMINATED);
             LOG.log(Level.ERROR, "ringlite event loop " + name + " died", t);
+            failWatchers(t);
             terminated.completeExceptionally(t);
         }
     }
@@ -213,8 +241,21 @@ public final class EventLoop implements Executor {
         try {
             backend.poll(wait);
         } catch (RuntimeException e) {
-            // A failing callback must not kill the database's only thread.
+            // A failing callback must not kill the database's only thread, nor leave anyone
+            // waiting for a completion the exception may have cut off.
             LOG.log(Level.ERROR, "ringlite event loop " + name + ": I/O callback failed", e);
+            failWatchers(e);
+        }
+    }
+
+    private void failWatchers(Throwable cause) {
+        if (watchers.isEmpty()) {
+            return;
+        }
+        List<Watch> toFail = new ArrayList<>(watchers);
+        watchers.clear();
+        for (Watch w : toFail) {
+            w.fire(cause);
         }
     }
 
@@ -232,6 +273,40 @@ public final class EventLoop implements Executor {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** A registration of {@link #onCallbackFailure}; identity-based. */
+    private final class Watch implements Disposable {
+        private final Consumer<? super Throwable> onFailure;
+        private boolean disposed;
+
+        Watch(Consumer<? super Throwable> onFailure) {
+            this.onFailure = onFailure;
+        }
+
+        void fire(Throwable cause) {
+            if (disposed) {
+                return;
+            }
+            disposed = true;
+            try {
+                onFailure.accept(cause);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "ringlite event loop " + name + ": failure watcher failed", e);
+            }
+        }
+
+        @Override
+        public void dispose() {
+            assert inLoop() : "dispose of a failure watcher off the loop";
+            disposed = true;
+            watchers.remove(this);
+        }
+
+        @Override
+        public boolean isDisposed() {
+            return disposed;
         }
     }
 

@@ -152,4 +152,56 @@ class EventLoopTest {
         f.setAccessible(true);
         return f.getBoolean(loop);
     }
+
+    @Test
+    void aCallbackThatThrowsFailsEveryWatcherOnceSoNobodyWaitsForever() throws Exception {
+        CompletableFuture<Throwable> watching = new CompletableFuture<>();
+        CompletableFuture<Throwable> disposedEarlier = new CompletableFuture<>();
+        List<Throwable> calls = new CopyOnWriteArrayList<>();
+        loop.execute(() -> {
+            loop.onCallbackFailure(t -> {
+                calls.add(t);
+                watching.complete(t);
+            });
+            loop.onCallbackFailure(disposedEarlier::complete).dispose();
+            Completion c = backend.operation(1);
+            c.whenDone(() -> {
+                throw new IllegalStateException("callback bug");
+            });
+        });
+
+        assertThat(watching.get(10, TimeUnit.SECONDS)).hasMessage("callback bug");
+        // The loop survives, the watcher was removed (a second failure does not call it again)
+        // and a disposed watcher is never called.
+        CompletableFuture<Boolean> secondFailureSeen = new CompletableFuture<>();
+        loop.execute(() -> {
+            loop.onCallbackFailure(t -> secondFailureSeen.complete(true));
+            backend.operation(2).whenDone(() -> {
+                throw new IllegalStateException("second bug");
+            });
+        });
+        assertThat(secondFailureSeen.get(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(onLoop(() -> "still alive")).isEqualTo("still alive");
+        assertThat(calls).hasSize(1);
+        assertThat(disposedEarlier).isNotDone();
+    }
+
+    @Test
+    void aWatcherDisposedAfterItsWaitEndedIsNotCalledByALaterFailure() throws Exception {
+        CompletableFuture<Throwable> stale = new CompletableFuture<>();
+        CompletableFuture<Throwable> current = new CompletableFuture<>();
+        loop.execute(() -> {
+            var handle = loop.onCallbackFailure(stale::complete);
+            Completion c = backend.operation(1);
+            c.whenDone(() -> {
+                handle.dispose();
+                loop.onCallbackFailure(current::complete);
+                backend.operation(2).whenDone(() -> {
+                    throw new IllegalStateException("later bug");
+                });
+            });
+        });
+        assertThat(current.get(10, TimeUnit.SECONDS)).hasMessage("later bug");
+        assertThat(stale).isNotDone();
+    }
 }
