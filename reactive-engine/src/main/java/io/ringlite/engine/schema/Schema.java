@@ -87,7 +87,15 @@ public final class Schema {
                 }
                 case "index" -> {
                 }
-                default -> others.add(e);
+                default -> {
+                    // SQLite checks that a row's type agrees with its CREATE text: a table or
+                    // index row whose type byte was damaged makes the schema malformed rather
+                    // than making the table silently disappear.
+                    if (createsTableOrIndex(e.sql())) {
+                        throw malformed(e.name(), "type '" + e.type() + "' does not match its CREATE statement");
+                    }
+                    others.add(e);
+                }
             }
         }
         for (SchemaEntry e : entries) {
@@ -120,7 +128,12 @@ public final class Schema {
             throw malformed(e.name(), "empty CREATE TABLE text");
         }
         return switch (p.statement()) {
-            case Statement.CreateTable ct -> TableDefinition.fromCreate(ct, e.rootPage(), e.sql());
+            case Statement.CreateTable ct -> {
+                if (e.rootPage() < 1) {
+                    throw malformed(e.name(), "invalid root page " + e.rootPage());
+                }
+                yield TableDefinition.fromCreate(ct, e.rootPage(), e.sql());
+            }
             case Statement.CreateVirtualTable vt ->
                     new Table(e.name(), 0, List.of(), -1, false, false, e.sql(), List.of(), List.of(), false);
             default -> throw malformed(e.name(), "not a CREATE TABLE");
@@ -176,6 +189,15 @@ public final class Schema {
     /** Every index, in sqlite_schema order. */
     public Collection<Index> indexes() {
         return indexes.values();
+    }
+
+    private static boolean createsTableOrIndex(String sql) {
+        if (sql == null) {
+            return false;
+        }
+        String head = sql.stripLeading().toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
+        return head.startsWith("CREATE TABLE") || head.startsWith("CREATE INDEX")
+                || head.startsWith("CREATE UNIQUE INDEX");
     }
 
     private static DatabaseException malformed(String name, String why) {

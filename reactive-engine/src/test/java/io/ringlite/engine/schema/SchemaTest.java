@@ -131,6 +131,28 @@ class SchemaTest {
     }
 
     @Test
+    void tableRowWithARootPageBelowOneIsACorruptSchema() {
+        for (int root : new int[] {0, -5}) {
+            assertThatThrownBy(() -> Schema.build(List.of(new SchemaEntry("table", "t", "t", root, "CREATE TABLE t(a)"))))
+                    .isInstanceOfSatisfying(DatabaseException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ResultCode.CORRUPT);
+                        assertThat(e.getMessage()).startsWith("malformed database schema (t)");
+                    });
+        }
+    }
+
+    @Test
+    void rowWhoseTypeDisagreesWithItsCreateTextIsACorruptSchema() {
+        assertThatThrownBy(() -> Schema.build(List.of(new SchemaEntry("tcble", "t", "t", 2, "CREATE TABLE t(a)"))))
+                .isInstanceOfSatisfying(DatabaseException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ResultCode.CORRUPT);
+                    assertThat(e.getMessage()).startsWith("malformed database schema (t)");
+                });
+        // A view row (root page 0, CREATE VIEW text) is not a table or index row: no error.
+        Schema.build(List.of(new SchemaEntry("view", "v", "v", 0, "CREATE VIEW v AS SELECT 1")));
+    }
+
+    @Test
     void cookieIsKeptWhenKnown() {
         assertThat(Schema.build(List.of(), 7).cookie()).isEqualTo(7);
         assertThat(Schema.build(List.of()).cookie()).isEqualTo(Schema.UNKNOWN_COOKIE);
