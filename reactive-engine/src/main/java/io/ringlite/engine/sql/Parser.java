@@ -1498,89 +1498,63 @@ public final class Parser {
     }
 
     private Expr comparisonExpr() {
-        Expr left = bitExpr();
-        while (true) {
-            BinaryOp op = switch (peek().type()) {
-                case LT -> BinaryOp.LT;
-                case LE -> BinaryOp.LE;
-                case GT -> BinaryOp.GT;
-                case GE -> BinaryOp.GE;
-                default -> null;
-            };
-            if (op == null) {
-                return left;
-            }
-            advance();
-            left = new Expr.Binary(op, left, bitExpr());
-        }
+        return leftAssociative(this::bitExpr, t -> switch (t) {
+            case LT -> BinaryOp.LT;
+            case LE -> BinaryOp.LE;
+            case GT -> BinaryOp.GT;
+            case GE -> BinaryOp.GE;
+            default -> null;
+        });
     }
 
     private Expr bitExpr() {
-        Expr left = additiveExpr();
-        while (true) {
-            BinaryOp op = switch (peek().type()) {
-                case BITAND -> BinaryOp.BITAND;
-                case BITOR -> BinaryOp.BITOR;
-                case LSHIFT -> BinaryOp.LSHIFT;
-                case RSHIFT -> BinaryOp.RSHIFT;
-                default -> null;
-            };
-            if (op == null) {
-                return left;
-            }
-            advance();
-            left = new Expr.Binary(op, left, additiveExpr());
-        }
+        return leftAssociative(this::additiveExpr, t -> switch (t) {
+            case BITAND -> BinaryOp.BITAND;
+            case BITOR -> BinaryOp.BITOR;
+            case LSHIFT -> BinaryOp.LSHIFT;
+            case RSHIFT -> BinaryOp.RSHIFT;
+            default -> null;
+        });
     }
 
     private Expr additiveExpr() {
-        Expr left = multiplicativeExpr();
-        while (true) {
-            BinaryOp op = switch (peek().type()) {
-                case PLUS -> BinaryOp.ADD;
-                case MINUS -> BinaryOp.SUB;
-                default -> null;
-            };
-            if (op == null) {
-                return left;
-            }
-            advance();
-            left = new Expr.Binary(op, left, multiplicativeExpr());
-        }
+        return leftAssociative(this::multiplicativeExpr, t -> switch (t) {
+            case PLUS -> BinaryOp.ADD;
+            case MINUS -> BinaryOp.SUB;
+            default -> null;
+        });
     }
 
     private Expr multiplicativeExpr() {
-        Expr left = concatExpr();
-        while (true) {
-            BinaryOp op = switch (peek().type()) {
-                case STAR -> BinaryOp.MUL;
-                case SLASH -> BinaryOp.DIV;
-                case REM -> BinaryOp.REM;
-                default -> null;
-            };
-            if (op == null) {
-                return left;
-            }
-            advance();
-            left = new Expr.Binary(op, left, concatExpr());
-        }
+        return leftAssociative(this::concatExpr, t -> switch (t) {
+            case STAR -> BinaryOp.MUL;
+            case SLASH -> BinaryOp.DIV;
+            case REM -> BinaryOp.REM;
+            default -> null;
+        });
     }
 
     private Expr concatExpr() {
-        Expr left = unaryExpr();
-        while (true) {
-            BinaryOp op = switch (peek().type()) {
-                case CONCAT -> BinaryOp.CONCAT;
-                case PTR -> BinaryOp.PTR;
-                case PTR2 -> BinaryOp.PTR2;
-                default -> null;
-            };
-            if (op == null) {
-                return left;
-            }
+        return leftAssociative(this::unaryExpr, t -> switch (t) {
+            case CONCAT -> BinaryOp.CONCAT;
+            case PTR -> BinaryOp.PTR;
+            case PTR2 -> BinaryOp.PTR2;
+            default -> null;
+        });
+    }
+
+    /**
+     * One precedence level of left-associative binary operators: {@code operand (op operand)*},
+     * where {@code opOf} names the operator a token stands for at this level (null: none).
+     */
+    private Expr leftAssociative(java.util.function.Supplier<Expr> operand,
+                                 java.util.function.Function<TokenType, BinaryOp> opOf) {
+        Expr left = operand.get();
+        for (BinaryOp op = opOf.apply(peek().type()); op != null; op = opOf.apply(peek().type())) {
             advance();
-            left = new Expr.Binary(op, left, unaryExpr());
+            left = new Expr.Binary(op, left, operand.get());
         }
+        return left;
     }
 
     private Expr unaryExpr() {
