@@ -62,6 +62,9 @@ public class BackendRead {
     private int issued;
     private int completed;
     private Throwable failure;
+    private long readsDone;
+    private long cpuStart;
+    private long wallStart;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -89,6 +92,8 @@ public class BackendRead {
             buffers[i] = Arena.global().allocate(PAGE, PAGE);
         }
         random = new SplittableRandom(9);
+        cpuStart = StorageHarness.processCpuNanos();
+        wallStart = System.nanoTime();
     }
 
     @Setup(Level.Invocation)
@@ -100,6 +105,8 @@ public class BackendRead {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        System.out.printf("%n[%s, %s, inFlight=%d] reads: %s%n", backend, osCache, inFlight,
+                StorageHarness.perCpuSecond(readsDone, cpuStart, wallStart));
         handle.close();
         io.close();
         StorageHarness.deleteTree(dir);
@@ -140,6 +147,7 @@ public class BackendRead {
             }
             io.poll(true);
         }
+        readsDone += completed;
         return completed;
     }
 }

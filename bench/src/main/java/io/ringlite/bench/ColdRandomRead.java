@@ -55,6 +55,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * go on, so up to {@code readers} page reads can be in flight at once (the trial prints how many
  * readers were actually waiting on I/O each time the loop polled). One invocation performs
  * {@value #LOOKUPS} lookups; the score is lookups per second.
+ *
+ * <p>Each trial also prints lookups per process CPU-second (all threads: I/O workers, JIT, GC)
+ * and, for Ringlite, how long the loop thread was on a CPU and how long it was runnable but
+ * waiting for one during the invocations: on a loaded machine a wall-clock score can measure
+ * the scheduler more than the backend (docs/BENCHMARKS.md, "Cold-cache random reads").
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -94,6 +99,13 @@ public class ColdRandomRead {
         int waitingPeak;
         RuntimeException failure;
         boolean dropWarned;
+        /** Diagnostics: lookups and process CPU time over the whole trial (warm-up included). */
+        long lookupsDone;
+        long cpuStart;
+        long wallStart;
+        /** Diagnostics: the loop (benchmark) thread's time on a CPU / waiting for one, over all invocations. */
+        long onCpuNanos;
+        long runqueueNanos;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
@@ -118,6 +130,8 @@ public class ColdRandomRead {
             for (int i = 0; i < readers; i++) {
                 cursors[i] = new Reader(this, btrees.openTable(root, false), new SplittableRandom(1000 + i));
             }
+            cpuStart = StorageHarness.processCpuNanos();
+            wallStart = System.nanoTime();
         }
 
         @Setup(Level.Invocation)
@@ -135,6 +149,10 @@ public class ColdRandomRead {
             }
             System.out.printf("%n[%s, %s, readers=%d] readers waiting on I/O per poll: mean %.1f, peak %d (%d polls)%n",
                     backend, osCache, readers, polls == 0 ? 0.0 : (double) waitingSum / polls, waitingPeak, polls);
+            System.out.printf("[%s, %s, readers=%d] lookups: %s%n", backend, osCache, readers,
+                    StorageHarness.perCpuSecond(lookupsDone, cpuStart, wallStart));
+            System.out.printf("[%s, %s, readers=%d] loop thread during invocations: %.2f s on a CPU, %.2f s runnable but waiting for a CPU%n",
+                    backend, osCache, readers, onCpuNanos / 1e9, runqueueNanos / 1e9);
             pager.endRead();
             StorageHarness.await(io, storage.close());
             io.close();
@@ -143,6 +161,19 @@ public class ColdRandomRead {
 
         /** Runs {@code lookups} lookups spread over the readers; returns the bytes read. */
         long run(int lookups) {
+            long[] sched = StorageHarness.threadSchedstat();
+            try {
+                return runLookups(lookups);
+            } finally {
+                long[] after = StorageHarness.threadSchedstat();
+                if (sched != null && after != null) {
+                    onCpuNanos += after[0] - sched[0];
+                    runqueueNanos += after[1] - sched[1];
+                }
+            }
+        }
+
+        private long runLookups(int lookups) {
             completed = 0;
             failure = null;
             int each = lookups / readers;
@@ -179,6 +210,7 @@ public class ColdRandomRead {
             for (Reader r : cursors) {
                 bytes += r.bytes;
             }
+            lookupsDone += target;
             return bytes;
         }
     }
@@ -256,16 +288,24 @@ public class ColdRandomRead {
     public static class JdbcFile {
         Path dir;
         Path file;
+        /** Diagnostics: lookups by all threads, and process CPU time, over the trial. */
+        final java.util.concurrent.atomic.LongAdder lookups = new java.util.concurrent.atomic.LongAdder();
+        long cpuStart;
+        long wallStart;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
             dir = Files.createTempDirectory("ringlite-cold-jdbc");
             file = dir.resolve("cold.db");
             StorageHarness.createSqliteDb(file, ROWS, PAD);
+            cpuStart = StorageHarness.processCpuNanos();
+            wallStart = System.nanoTime();
         }
 
         @TearDown(Level.Trial)
         public void tearDown() throws Exception {
+            System.out.printf("%n[sqlite-jdbc, warm, threads=%d] lookups: %s%n", READERS,
+                    StorageHarness.perCpuSecond(lookups.sum(), cpuStart, wallStart));
             StorageHarness.deleteTree(dir);
         }
     }
@@ -296,7 +336,8 @@ public class ColdRandomRead {
     /** One lookup per call; JMH sums the 32 threads' throughput. */
     @Benchmark
     @Threads(READERS)
-    public long sqliteJdbc(JdbcReader r) throws Exception {
+    public long sqliteJdbc(JdbcReader r, JdbcFile f) throws Exception {
+        f.lookups.increment();
         r.select.setLong(1, 1 + r.random.nextInt(ROWS));
         try (ResultSet rs = r.select.executeQuery()) {
             if (!rs.next()) {

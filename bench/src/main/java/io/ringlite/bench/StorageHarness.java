@@ -165,6 +165,45 @@ final class StorageHarness {
         }
     }
 
+    /**
+     * CPU time used so far by the whole process (every thread, user + system), in nanoseconds;
+     * -1 where the JVM cannot tell. On a shared machine, work per CPU-second is steadier than
+     * work per wall-second, and it charges a backend for its helper threads.
+     */
+    static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /**
+     * The calling thread's scheduler statistics from {@code /proc/thread-self/schedstat}: {time
+     * on a CPU, time runnable but waiting for a CPU, timeslices}, nanoseconds; null where the
+     * kernel does not provide them. On an overloaded machine the second number shows how much
+     * of a wall-clock score was spent waiting for a CPU rather than working or waiting for I/O.
+     */
+    static long[] threadSchedstat() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split(" ");
+            return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** "12,345 per CPU-second (1.23 CPU-s over 4.56 s)" for {@code ops} done since the two start marks. */
+    static String perCpuSecond(long ops, long cpuStart, long wallStart) {
+        long cpu = processCpuNanos();
+        if (cpuStart < 0 || cpu < 0 || cpu == cpuStart) {
+            return "CPU time unavailable";
+        }
+        double cpuSeconds = (cpu - cpuStart) / 1e9;
+        double wallSeconds = (System.nanoTime() - wallStart) / 1e9;
+        return String.format("%,.0f per process CPU-second (%.2f CPU-s over %.2f s wall)", ops / cpuSeconds, cpuSeconds, wallSeconds);
+    }
+
     /** A copy of {@code payload} in its own memory, usable after the cursor moves. */
     static MemorySegment copy(MemorySegment payload) {
         MemorySegment out = Arena.ofAuto().allocate(payload.byteSize());

@@ -34,11 +34,27 @@ import java.util.ArrayDeque;
  *       are {@code fcntl} record locks on the same descriptor, the ones SQLite takes, checked
  *       first against the other handles of this JVM ({@link JvmLocks}).</li>
  *   <li>{@code poll(true)} blocks only inside {@code io_uring_enter}; {@link #wakeup()} writes
- *       the ring's eventfd.</li>
+ *       the ring's eventfd (once per wake: a write not yet consumed covers later callers).</li>
+ *   <li>The ring is set up with COOP_TASKRUN + TASKRUN_FLAG where the kernel has them (5.19+):
+ *       completions do not interrupt the loop while it runs statements; {@code poll} collects
+ *       them. Not SINGLE_ISSUER / DEFER_TASKRUN: the ring is created on the opening thread and
+ *       then driven by the loop.</li>
+ *   <li>Every file's descriptor is put in the ring's registered file table while open (best
+ *       effort; a full table leaves it plain), and taken out before it is closed.</li>
+ *   <li>Reads started while {@link #ASYNC_READS_ABOVE} or more operations are in flight are
+ *       marked IOSQE_ASYNC, so that their copies run on io-wq threads in parallel with the
+ *       loop; fewer stay inline (a cached page is then copied inside the loop's enter).</li>
  * </ol>
  */
 public final class UringBackend implements IoBackend {
     static final int DEFAULT_ENTRIES = 256;
+    /**
+     * A read started while at least this many operations are in flight goes to the kernel's
+     * io-wq threads (IOSQE_ASYNC) instead of being copied inside the loop's io_uring_enter: with
+     * many readers waiting, the page copies then run on other cores while the loop steps B-trees
+     * (docs/BENCHMARKS.md, "Cold-cache random reads"). One or a few reads keep the inline path.
+     */
+    static final int ASYNC_READS_ABOVE = 4;
 
     private final IoUring ring;
     private final ArrayDeque<Runnable> backlog = new ArrayDeque<>();
@@ -56,7 +72,9 @@ public final class UringBackend implements IoBackend {
      * @throws UringException when the ring cannot be created (see {@link io.ringlite.uring.UringProbe})
      */
     public static UringBackend create() {
-        return new UringBackend(IoUring.open(DEFAULT_ENTRIES));
+        IoUring ring = IoUring.open(DEFAULT_ENTRIES);
+        ring.asyncReadsAbove(ASYNC_READS_ABOVE);
+        return new UringBackend(ring);
     }
 
     IoUring ring() {

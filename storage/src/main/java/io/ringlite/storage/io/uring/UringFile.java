@@ -5,6 +5,7 @@ import io.ringlite.storage.error.ResultCode;
 import io.ringlite.storage.io.AsyncFile;
 import io.ringlite.storage.io.Completion;
 import io.ringlite.storage.io.IoErrors;
+import io.ringlite.uring.CqeHandler;
 import io.ringlite.uring.Errno;
 import io.ringlite.uring.PosixFile;
 import io.ringlite.uring.UringException;
@@ -28,6 +29,12 @@ final class UringFile implements AsyncFile {
         this.fd = fd;
         this.readOnly = readOnly;
         this.identity = JvmLocks.identity(path);
+        try {
+            // Best effort: a full table (or a kernel without one) leaves the plain descriptor in use.
+            backend.ring().registerFile(fd);
+        } catch (UringException e) {
+            // The kernel refused the update (ENOMEM and the like): the plain descriptor works too.
+        }
     }
 
     @Override
@@ -83,9 +90,10 @@ final class UringFile implements AsyncFile {
     /**
      * One read or write, re-submitted for its remainder after a short transfer. {@code user} is
      * referenced until completion (contract 2 of {@link AsyncFile}); {@code buf} is pinned by the
-     * ring while each part is in flight.
+     * ring while each part is in flight. It is its own backlog starter and CQE handler, so a
+     * transfer costs one object besides its {@link Completion} (and a slice only for a remainder).
      */
-    private final class Transfer {
+    private final class Transfer implements Runnable, CqeHandler {
         private final Completion completion;
         private final boolean write;
         private final long offset;
@@ -102,18 +110,23 @@ final class UringFile implements AsyncFile {
         }
 
         void submit() {
-            backend.enqueue(() -> {
-                MemorySegment part = buf.asSlice(done);
-                int f = fdOrMinus();
-                if (write) {
-                    backend.ring().prepWrite(f, offset + done, part, this::onCqe);
-                } else {
-                    backend.ring().prepRead(f, offset + done, part, this::onCqe);
-                }
-            });
+            backend.enqueue(this);
         }
 
-        private void onCqe(int res) {
+        /** Prepares the SQE for what is left (run now, or from the backlog when the ring had no room). */
+        @Override
+        public void run() {
+            MemorySegment part = done == 0 ? buf : buf.asSlice(done);
+            int f = fdOrMinus();
+            if (write) {
+                backend.ring().prepWrite(f, offset + done, part, this);
+            } else {
+                backend.ring().prepRead(f, offset + done, part, this);
+            }
+        }
+
+        @Override
+        public void onCompletion(int res) {
             if (res < 0) {
                 finish(IoErrors.of(write ? IoErrors.Op.WRITE : IoErrors.Op.READ, path, offset + done, -res,
                         UringException.fromResult(write ? "write" : "read", res)));
@@ -265,6 +278,11 @@ final class UringFile implements AsyncFile {
         return fd;
     }
 
+    /** The descriptor, or -1 once closed (tests). */
+    int descriptor() {
+        return fd;
+    }
+
     /** The descriptor, or -1 once closed: the ring then reports EBADF through the CQE. */
     private int fdOrMinus() {
         return fd;
@@ -280,7 +298,12 @@ final class UringFile implements AsyncFile {
         fd = -1;
         List<JvmLocks.Range> others = JvmLocks.INSTANCE.release(identity, this, 0, Long.MAX_VALUE);
         try {
-            PosixFile.close(f);
+            try {
+                // Before close: the registered table holds its own reference to the open file.
+                backend.ring().unregisterFile(f);
+            } finally {
+                PosixFile.close(f);
+            }
         } catch (UringException e) {
             throw IoErrors.of(IoErrors.Op.CLOSE, path, -1, e.errno(), e);
         } finally {

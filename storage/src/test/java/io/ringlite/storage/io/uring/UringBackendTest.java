@@ -96,6 +96,72 @@ class UringBackendTest {
         }
     }
 
+    @Test
+    void filesUseTheRingsRegisteredTableWhileOpenAndLeaveItOnClose() throws Exception {
+        assumeTrue(backend.ring().registeredFileSlots() > 0, "kernel refused the registered file table");
+        UringFile f = (UringFile) backend.open(dir.resolve("fixed.db"), true, false);
+        int fd = f.descriptor();
+        assertThat(backend.ring().isRegistered(fd)).isTrue();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(4096).fill((byte) 0x5A);
+            Completion w = f.write(0, out);
+            while (!w.isDone()) {
+                backend.poll(true);
+            }
+            MemorySegment in = arena.allocate(4096);
+            Completion r = f.read(0, in);
+            while (!r.isDone()) {
+                backend.poll(true);
+            }
+            assertThat(r.result()).isEqualTo(4096);
+            assertThat(in.mismatch(out)).isEqualTo(-1);
+        }
+        f.close();
+        assertThat(backend.ring().isRegistered(fd)).as("unregistered before the descriptor was closed").isFalse();
+    }
+
+    @Test
+    void aFileClosedAfterItsBackendClosesWithoutError() {
+        AsyncFile f = backend.open(dir.resolve("late.db"), true, false);
+        backend.close();
+        backend = null;
+        f.close();
+    }
+
+    /**
+     * 32 reads started in one loop turn (as 32 readers waiting on cache misses do): the ones
+     * beyond {@link UringBackend#ASYNC_READS_ABOVE} go to io-wq, and every buffer gets its own
+     * page's bytes.
+     */
+    @Test
+    void manyReadsInOneTurnGoAsyncBeyondTheThresholdAndLandInTheirBuffers() throws Exception {
+        Path p = dir.resolve("many.db");
+        byte[] data = new byte[32 * 4096];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i / 4096 + i * 31);
+        }
+        Files.write(p, data);
+        try (AsyncFile f = backend.open(p, false, true); Arena arena = Arena.ofConfined()) {
+            long before = backend.ring().asyncReads();
+            List<Completion> reads = new ArrayList<>();
+            List<MemorySegment> bufs = new ArrayList<>();
+            for (int i = 31; i >= 0; i--) {
+                MemorySegment b = arena.allocate(4096);
+                bufs.add(0, b);
+                reads.add(0, f.read(i * 4096L, b));
+            }
+            assertThat(backend.ring().asyncReads() - before).isEqualTo(32 - UringBackend.ASYNC_READS_ABOVE);
+            while (backend.hasInFlight()) {
+                backend.poll(true);
+            }
+            for (int i = 0; i < 32; i++) {
+                assertThat(reads.get(i).result()).isEqualTo(4096);
+                assertThat(bufs.get(i).toArray(JAVA_BYTE)).as("page " + i)
+                        .isEqualTo(java.util.Arrays.copyOfRange(data, i * 4096, (i + 1) * 4096));
+            }
+        }
+    }
+
     private static Completion startWriteAndDropBuffer(AsyncFile f, int block, int size) {
         MemorySegment buf = Arena.ofAuto().allocate(size);
         for (int i = 0; i < size; i++) {
