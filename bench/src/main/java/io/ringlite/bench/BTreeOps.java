@@ -333,4 +333,59 @@ public class BTreeOps {
             c.close();
         }
     }
+
+    /**
+     * Not a JMH benchmark: times every operation of {@code insert} or {@code deleteReinsert}
+     * separately (portable backend), a transaction of {@code n} operations at a time, and prints
+     * median, p99 and the slowest operation per transaction, since JMH's mean hides that one
+     * operation after each commit dominates (see docs/BENCHMARKS.md, "B-tree operations").
+     * Run: {@code java -cp bench/<target>/classes:$(cat bench/<target>/bench.classpath)
+     * io.ringlite.bench.BTreeOps\$PerOperation insert 20000}.
+     */
+    public static final class PerOperation {
+        private PerOperation() {
+        }
+
+        public static void main(String[] args) throws Exception {
+            String what = args.length > 0 ? args[0] : "insert";
+            int n = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+            Path dir = Files.createTempDirectory("ringlite-btree-perop");
+            try {
+                Path file = dir.resolve("bt.db");
+                int root = StorageHarness.createSqliteDb(file, ROWS, PAD);
+                SplittableRandom random = new SplittableRandom(11);
+                long nextId = ROWS + 1;
+                try (RingliteOps ops = new RingliteOps(IoKind.PORTABLE, file, root)) {
+                    for (int txn = 0; txn < 6; txn++) {
+                        long[] took = new long[n];
+                        for (int i = 0; i < n; i++) {
+                            long t0 = System.nanoTime();
+                            if (what.equals("insert")) {
+                                ops.insert(nextId++);
+                            } else {
+                                ops.deleteReinsert(1 + random.nextInt(ROWS));
+                            }
+                            took[i] = System.nanoTime() - t0;
+                        }
+                        int slowest = 0;
+                        long sum = 0;
+                        for (int i = 0; i < n; i++) {
+                            sum += took[i];
+                            if (took[i] > took[slowest]) {
+                                slowest = i;
+                            }
+                        }
+                        long[] sorted = took.clone();
+                        java.util.Arrays.sort(sorted);
+                        ops.endTransaction();
+                        System.out.printf("%s transaction %d: mean %.1f us, median %.1f us, p99 %.1f us, slowest %.1f ms (operation %d)%n",
+                                what, txn, sum / 1e3 / n, sorted[n / 2] / 1e3, sorted[n * 99 / 100] / 1e3,
+                                took[slowest] / 1e6, slowest);
+                    }
+                }
+            } finally {
+                StorageHarness.deleteTree(dir);
+            }
+        }
+    }
 }

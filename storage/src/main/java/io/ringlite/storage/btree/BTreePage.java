@@ -263,6 +263,127 @@ final class BTreePage {
     }
 
     /**
+     * Inserts {@code cell} as cell {@code idx} in place if the page has room for it and its
+     * pointer, the way SQLite allocates cell space: from the gap when it is big enough, else
+     * from the first freeblock that holds the cell (a remainder under 4 bytes becomes
+     * fragments), else by {@link #defragment defragmenting} the page first when its total free
+     * space suffices. Returns false, changing nothing, when the page cannot hold the cell (the
+     * caller balances). The caller marked the page dirty.
+     */
+    static boolean insertCell(MemorySegment d, int pageNo, PageType type, int idx, byte[] cell, int usable, byte[] scratch) {
+        int len = cell.length;
+        int gap = gap(d, pageNo, type);
+        if (gap >= len + 2) {
+            insertInGap(d, pageNo, type, idx, cell);
+            return true;
+        }
+        if (gap >= 2) {
+            int at = takeFreeblock(d, pageNo, len, usable);
+            if (at > 0) {
+                MemorySegment.copy(cell, 0, d, ValueLayout.JAVA_BYTE, at, len);
+                insertPointer(d, pageNo, type, idx, at);
+                return true;
+            }
+        }
+        if (freeSpace(d, pageNo, type, usable) >= len + 2) {
+            defragment(d, pageNo, type, usable, scratch);
+            insertInGap(d, pageNo, type, idx, cell);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Carves {@code len} bytes out of the first freeblock that holds them: the end of the block
+     * when at least 4 bytes remain (the block shrinks), else the whole block (unlinked, the rest
+     * counted as fragments, unless that would pass {@link #MAX_FRAGMENTS}). Returns the offset,
+     * or 0 when no freeblock fits.
+     */
+    private static int takeFreeblock(MemorySegment d, int pageNo, int len, int usable) {
+        int h = headerOffset(pageNo);
+        int link = h + 1;
+        int fb = u16(d, link);
+        int prevEnd = 0;
+        while (fb != 0) {
+            if (fb <= prevEnd || fb + 4 > usable) {
+                throw DatabaseException.corrupt(pageNo, "freeblock at " + fb + " out of order or range");
+            }
+            int size = u16(d, fb + 2);
+            if (size < 4 || fb + size > usable) {
+                throw DatabaseException.corrupt(pageNo, "freeblock at " + fb + " has bad size " + size);
+            }
+            if (size >= len) {
+                int rest = size - len;
+                if (rest >= MIN_CELL) {
+                    d.set(U16, fb + 2, (short) rest);
+                    return fb + rest;
+                }
+                int frag = u8(d, h + 7) + rest;
+                if (frag > MAX_FRAGMENTS) {
+                    return 0;
+                }
+                d.set(U16, link, (short) u16(d, fb));
+                d.set(ValueLayout.JAVA_BYTE, h + 7, (byte) frag);
+                return fb;
+            }
+            prevEnd = fb + size;
+            link = fb;
+            fb = u16(d, fb);
+        }
+        return 0;
+    }
+
+    /** Inserts pointer {@code off} as entry {@code idx} of the cell pointer array (room checked). */
+    private static void insertPointer(MemorySegment d, int pageNo, PageType type, int idx, int off) {
+        int h = headerOffset(pageNo);
+        int n = cellCount(d, h);
+        int ptrs = h + type.headerSize();
+        MemorySegment.copy(d, ptrs + 2L * idx, d, ptrs + 2L * idx + 2, 2L * (n - idx));
+        d.set(U16, ptrs + 2 * idx, (short) off);
+        d.set(U16, h + 3, (short) (n + 1));
+    }
+
+    /**
+     * Packs the page's cells at the end of the usable area in pointer order (no freeblocks, no
+     * fragments), keeping the cell order; the caller marked the page dirty. The old content area
+     * is copied once into {@code scratch} (at least {@code usable} bytes, reused by the caller);
+     * no allocation per cell.
+     */
+    static void defragment(MemorySegment d, int pageNo, PageType type, int usable, byte[] scratch) {
+        int h = headerOffset(pageNo);
+        int n = cellCount(d, h);
+        int from = contentStart(d, h);
+        if (from > usable) {
+            throw DatabaseException.corrupt(pageNo, "content start " + from + " past the usable size");
+        }
+        MemorySegment.copy(d, ValueLayout.JAVA_BYTE, from, scratch, from, usable - from);
+        MemorySegment old = MemorySegment.ofArray(scratch);
+        int ptr = h + type.headerSize();
+        int content = usable;
+        for (int i = 0; i < n; i++) {
+            int off = cellOffset(d, h, type, i, usable, pageNo);
+            int size = cellSize(old, off, type, usable, pageNo);
+            content -= size;
+            if (content < ptr + 2 * n) {
+                throw DatabaseException.corrupt(pageNo, "cells overlap: their sizes exceed the page");
+            }
+            MemorySegment.copy(scratch, off, d, ValueLayout.JAVA_BYTE, content, size);
+            d.set(U16, ptr + 2 * i, (short) content);
+        }
+        int end = ptr + 2 * n;
+        d.asSlice(end, content - end).fill((byte) 0);
+        d.set(U16, h + 1, (short) 0);
+        d.set(U16, h + 5, (short) (content == 65536 ? 0 : content));
+        d.set(ValueLayout.JAVA_BYTE, h + 7, (byte) 0);
+    }
+
+    /** A copy of cell {@code i} of the page. */
+    static byte[] cell(MemorySegment d, int pageNo, PageType type, int i, int usable) {
+        int off = cellOffset(d, headerOffset(pageNo), type, i, usable, pageNo);
+        return d.asSlice(off, cellSize(d, off, type, usable, pageNo)).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /**
      * Removes cell {@code idx} in place: its pointer leaves the array and its bytes join the
      * free space by SQLite's rules: a run that starts the content area moves the content start;
      * otherwise it becomes a freeblock, in offset order, merged with a neighbour freeblock that

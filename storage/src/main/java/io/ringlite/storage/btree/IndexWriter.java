@@ -7,7 +7,6 @@ import io.ringlite.storage.pager.Pager;
 import io.ringlite.storage.record.KeyInfo;
 import io.ringlite.storage.record.RecordCompare;
 import java.lang.foreign.MemorySegment;
-import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,15 +16,15 @@ import java.util.function.LongSupplier;
  * changes the cells on the path and hands the path to the {@link Balancer}.
  *
  * <p>Insert: a new entry always goes into a leaf, at its key order position; an entry equal on
- * every field is replaced where it is (leaf or interior cell). Only overfull pages can result,
- * so no siblings are needed.
+ * every field is replaced where it is (leaf or interior cell). A page that cannot hold the
+ * change is balanced with its siblings, fetched in phase 1 ({@link Balancer#fetchSiblings}).
  *
  * <p>Delete: an entry on a leaf is removed from it. An entry on an interior page is replaced
  * by its predecessor, the last entry of the right-most leaf below its left child, which leaves
  * that leaf instead (the interior cell keeps its child pointer). Either way one leaf lost a
- * cell; the balancer then merges or redistributes underfull pages from that leaf up, for which
- * phase 1 fetched one sibling at every level of the path. The deleted entry's overflow chain is
- * freed; a moved predecessor keeps its own.
+ * cell, and the replaced interior cell may have grown; the balancer then balances, from that
+ * leaf up, every page left overfull or more than two thirds empty. The deleted entry's
+ * overflow chain is freed; a moved predecessor keeps its own.
  */
 final class IndexWriter {
     private final Pager pager;
@@ -33,7 +32,7 @@ final class IndexWriter {
     private final OverflowChain oldChain = new OverflowChain();
     private final IndexCells keys = new IndexCells();
     private final Balancer balancer;
-    private final int[] siblings = new int[TreePath.MAX_DEPTH];
+    private final int[] sib = new int[Balancer.SIBLINGS];
 
     IndexWriter(Pager pager, LongSupplier generation) {
         this.pager = pager;
@@ -78,37 +77,53 @@ final class IndexWriter {
             oldChain.reset();
         }
         int oldPages = oldChain.size();
+        int oldSize = 0;
+        if (path.found) {
+            MemorySegment d = pager.get(no).data();
+            int off = BTreePage.cellOffset(d, BTreePage.headerOffset(no), type, i, usable, no);
+            oldSize = BTreePage.cellSize(d, off, type, usable, no) + 2;
+        }
         int local = PayloadRules.localSize(PageType.INDEX_LEAF, p, usable);
         long newPages = PayloadRules.overflowPages(PageType.INDEX_LEAF, p, usable);
-        s = pager.prepareAllocate((int) Math.min(Integer.MAX_VALUE, newPages + 3L * (path.depth + 1)));
-        if (!s.isReady()) {
-            return s;
+        int body = Varints.sizeOf(p) + local + (local < p ? 4 : 0);
+        int newSize = (type.leaf ? Math.max(BTreePage.MIN_CELL, body) : body + 4) + 2;
+        boolean may = Balancer.mayBalance(pager, no, newSize - oldSize);
+        if (may) {
+            s = Balancer.fetchSiblings(pager, path.pages, path.idx, level, newSize - oldSize, false, sib);
+            if (!s.isReady()) {
+                return s;
+            }
         }
-        if (oldPages > 0) {
-            s = pager.prepareFree(oldPages);
+        if (newPages > 0 || may) {
+            s = pager.prepareAllocate((int) Math.min(Integer.MAX_VALUE, newPages + 3L * (path.depth + 1)));
+            if (!s.isReady()) {
+                return s;
+            }
+        }
+        if (oldPages > 0 || may) {
+            s = pager.prepareFree(oldPages + 2 * path.depth + 1);
             if (!s.isReady()) {
                 return s;
             }
         }
 
         // ---- phase 2: no I/O from here on ----
-        balancer.begin(false, path.depth, path.pages, path.idx, null);
-        List<byte[]> cells = balancer.cells(level);
+        balancer.begin(false, path.depth, path.pages, path.idx);
         if (oldPages > 0) {
             oldChain.freeAll(pager, no);
         }
         int firstOverflow = local < p ? OverflowChain.write(pager, record, local) : 0;
         byte[] cell = IndexCells.leafCell(record, local, firstOverflow);
         if (path.found) {
-            cells.set(i, type.leaf ? cell : IndexCells.toInterior(cell, TableCells.childOf(cells.get(i))));
-        } else {
             if (!type.leaf) {
-                throw new IllegalStateException("invariant: index insert position on an interior page");
+                cell = IndexCells.toInterior(cell, TableCells.childOf(balancer.cell(level, i)));
             }
-            cells.add(i, cell);
+            balancer.remove(level, i);
+        } else if (!type.leaf) {
+            throw new IllegalStateException("invariant: index insert position on an interior page");
         }
-        balancer.touch(level);
-        balancer.run(level, false);
+        balancer.insert(level, i, cell);
+        balancer.run(level, path.found && cell.length + 2 < oldSize);
         return IoStatus.READY;
     }
 
@@ -160,22 +175,16 @@ final class IndexWriter {
             }
             path.depth = level + 1;
         }
-        for (int k = 1; k < path.depth; k++) {
-            int g = path.pages[k - 1];
-            int gn = IndexPath.count(pager, g);
-            int j = path.idx[k - 1];
-            if (gn == 0) {
-                siblings[k] = 0;
-                continue;
-            }
-            int sib = TableCells.child(pager.get(g).data(), g, j < gn ? j + 1 : j - 1, gn, usable, pager.pageCount());
-            s = pager.fetch(sib);
-            if (!s.isReady()) {
-                return s;
-            }
-            siblings[k] = sib;
+        int leafLevel = path.depth - 1;
+        MemorySegment ld = pager.get(path.pages[leafLevel]).data();
+        int leafNo = path.pages[leafLevel];
+        int leafOff = BTreePage.cellOffset(ld, BTreePage.headerOffset(leafNo), PageType.INDEX_LEAF, path.idx[leafLevel], usable, leafNo);
+        int removed = BTreePage.cellSize(ld, leafOff, PageType.INDEX_LEAF, usable, leafNo) + 2;
+        s = Balancer.fetchSiblings(pager, path.pages, path.idx, leafLevel, -removed, delLevel != leafLevel, sib);
+        if (!s.isReady()) {
+            return s;
         }
-        s = pager.prepareFree(oldChain.size() + path.depth + 2);
+        s = pager.prepareFree(oldChain.size() + 2 * path.depth + 2);
         if (!s.isReady()) {
             return s;
         }
@@ -185,22 +194,20 @@ final class IndexWriter {
         }
 
         // ---- phase 2: no I/O from here on ----
-        siblings[0] = 0;
-        balancer.begin(false, path.depth, path.pages, path.idx, siblings);
-        int leafLevel = path.depth - 1;
+        balancer.begin(false, path.depth, path.pages, path.idx);
         if (oldChain.size() > 0) {
             oldChain.freeAll(pager, delNo);
         }
         if (delLevel == leafLevel) {
-            balancer.cells(leafLevel).remove(delIdx);
+            balancer.remove(leafLevel, delIdx);
         } else {
-            List<byte[]> leaf = balancer.cells(leafLevel);
-            byte[] pred = leaf.remove(leaf.size() - 1);
-            List<byte[]> at = balancer.cells(delLevel);
-            at.set(delIdx, IndexCells.toInterior(pred, TableCells.childOf(at.get(delIdx))));
-            balancer.touch(delLevel);
+            int last = balancer.count(leafLevel) - 1;
+            byte[] pred = balancer.cell(leafLevel, last);
+            balancer.remove(leafLevel, last);
+            int child = TableCells.childOf(balancer.cell(delLevel, delIdx));
+            balancer.remove(delLevel, delIdx);
+            balancer.insert(delLevel, delIdx, IndexCells.toInterior(pred, child));
         }
-        balancer.touch(leafLevel);
         balancer.run(leafLevel, true);
         return IoStatus.READY;
     }

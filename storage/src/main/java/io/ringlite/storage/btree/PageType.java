@@ -38,7 +38,7 @@ enum PageType {
         };
     }
 
-    /** The interior type of the same tree kind (used when a root splits). */
+    /** The interior type of the same tree kind (used when a root grows a level). */
     PageType interior() {
         return table ? TABLE_INTERIOR : INDEX_INTERIOR;
     }

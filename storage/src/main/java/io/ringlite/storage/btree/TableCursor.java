@@ -401,10 +401,16 @@ final class TableCursor implements BTreeCursor {
             return s;
         }
         store.changed();
-        // Re-position on the new entry. Every page involved is cached in this instruction, so
-        // the seek is READY; were it not, the cursor stays SAVED and re-seeks when next used.
+        // Re-position on the new entry: the writer's path still leads there if nothing was
+        // balanced; otherwise seek. Every page involved is cached in this instruction, so the
+        // seek is READY; were it not, the cursor stays SAVED and re-seeks when next used.
         save();
         rowid = key;
+        if (store.writer().insertedInPlace()) {
+            scratch.found = true;
+            commit(true);
+            return IoStatus.READY;
+        }
         s = scratch.seek(pager, root, key);
         if (s.isReady() && scratch.found) {
             commit(true);
