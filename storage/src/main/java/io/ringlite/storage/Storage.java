@@ -190,7 +190,7 @@ public final class Storage {
             int ps = pageSize;
             int rs = reserved;
             if (walFile != null) {
-                wal = new Wal(walFile, ps, options.synchronous() == StorageOptions.Synchronous.FULL,
+                wal = new Wal(walFile, ps, options.synchronous().syncsCommits(),
                         options.saltSeed());
             }
             Completion recovered = wal == null ? Completion.completed(0) : wal.recover();

@@ -18,14 +18,41 @@ import io.ringlite.storage.header.DatabaseHeader;
 public record StorageOptions(int pageSize, int reservedBytes, int cacheSize, Synchronous synchronous,
                              int walAutoCheckpoint, boolean readOnly, long saltSeed) {
 
-    /** SQLite's {@code PRAGMA synchronous} levels as they apply to WAL mode. */
+    /**
+     * SQLite's {@code PRAGMA synchronous} levels as they apply to WAL mode (the ordinal is the
+     * pragma's number). A process crash never loses an acknowledged commit at any level (the
+     * frames are in the OS's cache); the levels differ in what survives an OS crash or power cut.
+     */
     public enum Synchronous {
-        /** Never sync. A crash (of the OS, not the process) may lose or corrupt recent commits. */
+        /**
+         * Never sync. After an OS crash or power cut recent commits may be lost and, if a
+         * checkpoint was running, the database file may be corrupt (as SQLite documents for OFF).
+         */
         OFF,
-        /** Sync the WAL only before a checkpoint and the database after it; a commit is durable once a later sync ran. */
+        /**
+         * Commits do not sync. The WAL is synced before a checkpoint copies its frames, the
+         * database file after the copy, and a WAL restart (truncation) before the next commit
+         * writes a new generation. After an OS crash the database is consistent and holds a
+         * prefix of the commits: everything up to the last checkpoint, and perhaps more.
+         */
         NORMAL,
-        /** Sync the WAL at every commit before the commit completes (SQLite's default). */
-        FULL
+        /** Also syncs the WAL at every commit before the commit completes: every acknowledged commit is durable. */
+        FULL,
+        /**
+         * As FULL in WAL mode: SQLite's EXTRA only adds a directory sync after a rollback
+         * journal is deleted, and a WAL database has no rollback journal.
+         */
+        EXTRA;
+
+        /** Commits sync the WAL before they are acknowledged. */
+        public boolean syncsCommits() {
+            return this == FULL || this == EXTRA;
+        }
+
+        /** Checkpoints sync (the WAL before the copy, the database after it, the WAL's restart). */
+        public boolean syncsCheckpoints() {
+            return this != OFF;
+        }
     }
 
     public StorageOptions {

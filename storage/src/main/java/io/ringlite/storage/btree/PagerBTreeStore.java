@@ -70,11 +70,11 @@ final class PagerBTreeStore implements BTreeStore {
 
     @Override
     public IoStatus createIndex(int[] rootOut) {
-        IoStatus s = pager.prepareAllocate(1);
+        IoStatus s = pager.allocateRoot(rootOut);
         if (!s.isReady()) {
             return s;
         }
-        Page page = pager.allocate();
+        Page page = pager.get(rootOut[0]);
         BTreePage.write(page.data(), page.number(), PageType.INDEX_LEAF, List.of(), 0, pager.usableSize());
         rootOut[0] = page.number();
         changed();
@@ -108,11 +108,11 @@ final class PagerBTreeStore implements BTreeStore {
 
     @Override
     public IoStatus createTable(int[] rootOut) {
-        IoStatus s = pager.prepareAllocate(1);
+        IoStatus s = pager.allocateRoot(rootOut);
         if (!s.isReady()) {
             return s;
         }
-        Page page = pager.allocate();
+        Page page = pager.get(rootOut[0]);
         BTreePage.write(page.data(), page.number(), PageType.TABLE_LEAF, List.of(), 0, pager.usableSize());
         rootOut[0] = page.number();
         changed();

@@ -103,6 +103,12 @@ final class TreeDropper {
         if (!s.isReady()) {
             return s;
         }
+        if (dropRoot) {
+            s = pager.prepareFreeRoot(root);
+            if (!s.isReady()) {
+                return s;
+            }
+        }
         int[] sorted = Arrays.copyOf(seen, seenCount);
         Arrays.sort(sorted);
         for (int i = 0; i < sorted.length; i++) {
@@ -117,7 +123,8 @@ final class TreeDropper {
             pager.free(seen[i]);
         }
         if (dropRoot) {
-            pager.free(root);
+            // An auto-vacuum database fills the slot with its largest root (Pager.freeRoot).
+            pager.freeRoot(root);
         } else {
             Page r = pager.get(root);
             pager.markDirty(r);

@@ -29,11 +29,16 @@ import java.util.List;
  *       ({@code Child page depth differs}); finally the byte coverage of the page: cells and
  *       freeblocks never overlap ({@code Multiple uses for byte B of page N}) and the
  *       fragmentation count matches ({@code Fragmentation of A bytes reported as B on page N}).</li>
+ *   <li>Auto-vacuum files: every pointer-map entry names the page's real type and referrer
+ *       ({@code Bad ptr map entry key=P expected=(T,R) got=(T,R)}, by
+ *       {@link io.ringlite.storage.pager.PtrMapCheck}, without SQLite's cell prefix).</li>
  *   <li>Every page of the file is referenced by exactly one of the above
  *       ({@code Page N is never used}); in an auto-vacuum file pointer-map pages are exempt.</li>
  * </ol>
- * Index/table agreement (rows missing from an index, wrong entry counts) needs the record layer
- * and the schema; the engine runs it separately.
+ * Index/table agreement (rows missing from an index, wrong entry counts), NOT NULL and CHECK
+ * need the record layer and the schema: the engine runs them afterwards as a program that scans
+ * the rows (reactive-engine {@code compile.IntegrityCheckCompiler}), with the error budget this
+ * check left ({@link #problems()}).
  *
  * <h2>Boundedness on corrupt input</h2>
  * Every page is visited at most once (the reference bitmap refuses a second visit before the
@@ -49,6 +54,8 @@ import java.util.List;
 public final class IntegrityCheck {
     private final Pager pager;
     private final int[] roots;
+    /** Only the given trees: no freelist, no schema tree unless listed, no "never used" pages. */
+    private final boolean partial;
     private final int usable;
     private final int nPage;
     private final boolean autoVacuum;
@@ -58,9 +65,6 @@ public final class IntegrityCheck {
     private int errorsLeft;
     private final Deque<Task> stack = new ArrayDeque<>();
     private int nextRoot;
-    /** Entries counted per root: table rows (leaf cells) or index entries (all cells). */
-    private final java.util.Map<Integer, Long> entries = new java.util.HashMap<>();
-    private int currentRoot;
     private boolean freelistQueued;
     private boolean finished;
     /** The current message prefix, as SQLite's zPfx/v1/v2 triple formats it; null = none. */
@@ -74,7 +78,18 @@ public final class IntegrityCheck {
      * @param maxErrors stop after this many messages (SQLite's default is 100)
      */
     public IntegrityCheck(Pager pager, int[] roots, int maxErrors) {
+        this(pager, roots, maxErrors, false);
+    }
+
+    /**
+     * As {@link #IntegrityCheck(Pager, int[], int)}; with {@code partial} (SQLite's
+     * {@code integrity_check(TABLE)}) only the trees of {@code roots} are walked, in that order:
+     * the freelist, the schema tree (unless listed) and the "never used" pass are skipped, since
+     * pages outside those trees are not accounted for.
+     */
+    public IntegrityCheck(Pager pager, int[] roots, int maxErrors, boolean partial) {
         this.pager = pager;
+        this.partial = partial;
         this.roots = roots.clone();
         this.usable = pager.usableSize();
         this.nPage = Math.max(0, pager.pageCount());
@@ -112,23 +127,32 @@ public final class IntegrityCheck {
             }
             if (!freelistQueued) {
                 freelistQueued = true;
-                prefix = "Main freelist: ";
-                stack.push(new ListTask(true, pager.headerInt(32), pager.headerInt(36), null));
+                if (!partial) {
+                    prefix = "Main freelist: ";
+                    stack.push(new ListTask(true, pager.headerInt(32), pager.headerInt(36), null));
+                }
             }
             if (stack.isEmpty()) {
-                if (nextRoot <= roots.length) {
+                if (nextRoot < roots.length + (partial ? 0 : 1)) {
                     // SQLite's order: the roots as its schema hash lists them, the schema table last.
                     int root = nextRoot == roots.length ? 1 : roots[nextRoot];
                     nextRoot++;
-                    if (root != 0 && !(nextRoot <= roots.length && root == 1)) {
+                    if (root != 0 && (partial || !(nextRoot <= roots.length && root == 1))) {
                         prefix = null;
-                        currentRoot = root;
-                        entries.putIfAbsent(root, 0L);
                         stack.push(new TreeFrame(root, Long.MAX_VALUE, null, 0));
                     }
                     continue;
                 }
-                neverUsed();
+                if (!partial) {
+                    IoStatus pm = checkPointerMap(budgetEnd - pagesVisited);
+                    if (!pm.isReady()) {
+                        return pm;
+                    }
+                    if (ptrmapCheck != null && !ptrmapCheck.isFinished()) {
+                        continue; // its share of the page budget is spent
+                    }
+                    neverUsed();
+                }
                 finished = true;
                 break;
             }
@@ -152,21 +176,43 @@ public final class IntegrityCheck {
         return errors.isEmpty() ? List.of("ok") : List.of("*** in database main ***\n" + String.join("\n", errors));
     }
 
-    /**
-     * After the check: the entries found in the tree rooted at {@code root} (rows of a table,
-     * entries of an index, counting only cells that passed their checks), or -1 if that tree was
-     * not walked. The engine compares a table's rows with each of its indexes' entries
-     * ({@code wrong # of entries in index X}).
-     */
-    public long entries(int root) {
-        Long n = entries.get(root);
-        return n == null ? -1 : n;
-    }
-
     /** The individual messages (empty when the file is sound). */
     public List<String> problems() {
         return List.copyOf(errors);
     }
+
+    private io.ringlite.storage.pager.PtrMapCheck ptrmapCheck;
+
+    /**
+     * Auto-vacuum files: every pointer-map entry names the page's real type and referrer
+     * ({@link io.ringlite.storage.pager.PtrMapCheck}); reported after the trees, before the
+     * "never used" pages (SQLite reports them during its tree walk, prefixed by the referring cell).
+     */
+    private IoStatus checkPointerMap(long pageBudget) {
+        if (!autoVacuum) {
+            return IoStatus.READY;
+        }
+        if (ptrmapCheck == null) {
+            ptrmapCheck = new io.ringlite.storage.pager.PtrMapCheck(pager, roots, errorsLeft);
+        }
+        long before = ptrmapCheck.pagesVisited();
+        IoStatus s = ptrmapCheck.run(pageBudget);
+        pagesVisited += ptrmapCheck.pagesVisited() - before;
+        if (!s.isReady() || !ptrmapCheck.isFinished()) {
+            return s; // Pending, or READY with the budget spent (pagesVisited reached its end)
+        }
+        if (!ptrmapReported) {
+            ptrmapReported = true;
+            for (String m : ptrmapCheck.problems()) {
+                if (errorsLeft > 0) {
+                    error(null, m);
+                }
+            }
+        }
+        return IoStatus.READY;
+    }
+
+    private boolean ptrmapReported;
 
     private void neverUsed() {
         for (int i = 1; i <= nPage && errorsLeft > 0; i++) {
@@ -464,9 +510,6 @@ public final class IntegrityCheck {
                     }
                     maxKey = key;
                     keyCanBeEqual = false;
-                }
-                if (leaf || !intKey) {
-                    entries.merge(currentRoot, 1L, Long::sum);
                 }
                 cellPc = pc;
                 cellSize = size;

@@ -70,6 +70,7 @@ public final class SimulatedFileSystem {
     private double failProbability;
     private Errno failProbabilityErrno = Errno.EIO;
     private long operations;
+    private OperationObserver observer;
     private int generation;
     private int crashes;
 
@@ -132,9 +133,34 @@ public final class SimulatedFileSystem {
         return operations;
     }
 
+    /**
+     * Sees every counted operation and the fault it fails with (null: none); for tests that
+     * fingerprint a run's I/O or count the faults that hit. Called with this file system's
+     * monitor held, on the thread that executes the operation. It may arm further faults
+     * ({@link #failOperation}, {@link #failNext}: they count from the next operation on), e.g.
+     * to turn "the next WAL truncate fails" into "the machine dies at the next WAL truncate".
+     */
+    @FunctionalInterface
+    public interface OperationObserver {
+        void operation(long n, Operation op, Path path, Errno fault);
+    }
+
+    /** Installs the one observer ({@code null} removes it). */
+    public synchronized void observe(OperationObserver o) {
+        observer = o;
+    }
+
     /** Counts one operation and returns the fault it must fail with, or null. */
     synchronized Errno nextOperationFault(Operation op, Path path) {
         long n = ++operations;
+        Errno fault = faultFor(n, op, path);
+        if (observer != null) {
+            observer.operation(n, op, path, fault);
+        }
+        return fault;
+    }
+
+    private Errno faultFor(long n, Operation op, Path path) {
         if (failAt.remove(n)) {
             return failAtErrno.remove(n);
         }

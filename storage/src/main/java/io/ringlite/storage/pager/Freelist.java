@@ -117,6 +117,7 @@ final class Freelist {
             decrementCount();
             pager.markDirty(trunk);
             trunk.data().set(BE_INT, 4, leaves - 1);
+            pager.allocatedFromFreelist(leaf);
             Page p = pager.cached(leaf);
             if (p == null) {
                 return pager.createFresh(leaf);
@@ -129,6 +130,7 @@ final class Freelist {
         int next = nextTrunk(trunk);
         decrementCount();
         pager.setHeaderInt(DatabaseHeader.OFF_FREELIST_TRUNK, next);
+        pager.allocatedFromFreelist(trunkNo);
         pager.markDirty(trunk);
         trunk.data().fill((byte) 0);
         return trunk;

@@ -59,6 +59,60 @@ public interface Pager {
     /** Writes a big-endian 4-byte field of the file header (write transaction only). */
     void setHeaderInt(int offset, int value);
 
+    // ---- auto-vacuum (header 52 / 64; see AutoVacuum) ----
+
+    /** {@code PRAGMA auto_vacuum}: 0 NONE, 1 FULL, 2 INCREMENTAL. */
+    default int autoVacuumMode() {
+        return headerInt(52) == 0 ? 0 : headerInt(64) != 0 ? 2 : 1;
+    }
+
+    /**
+     * {@code PRAGMA auto_vacuum = mode} in the write transaction, applied as SQLite applies it:
+     * between FULL (1) and INCREMENTAL (2) at any time, to or from NONE (0) only on a new
+     * database (nothing committed yet); otherwise silently nothing.
+     */
+    default void setAutoVacuumMode(int mode) {
+    }
+
+    /**
+     * {@code PRAGMA incremental_vacuum(N)} in the write transaction: moves pages from the end of
+     * an auto-vacuum file into free pages and shrinks it by up to {@code remaining[0]} free pages
+     * ({@code <= 0}: all). {@code remaining[0]} counts down as steps complete, so re-running with
+     * the same array after Pending continues where it stopped. No-op for other databases.
+     */
+    default IoStatus incrementalVacuum(int[] remaining) {
+        return IoStatus.READY;
+    }
+
+    /**
+     * Allocates a page for a new B-tree root (write transaction): in an auto-vacuum database at
+     * largestRoot+1, moving the page that was there; otherwise any page, as {@link #allocate()}.
+     * On READY {@code rootOut[0]} is the page, zero-filled and dirty; on Pending re-run.
+     */
+    default IoStatus allocateRoot(int[] rootOut) {
+        IoStatus s = prepareAllocate(1);
+        if (!s.isReady()) {
+            return s;
+        }
+        rootOut[0] = allocate().number();
+        return IoStatus.READY;
+    }
+
+    /** Ensures {@link #freeRoot} needs no I/O (call after {@link #prepareFree}). Changes nothing. */
+    default IoStatus prepareFreeRoot(int root) {
+        return IoStatus.READY;
+    }
+
+    /**
+     * Frees the root page of a dropped tree whose other pages are already free. In an auto-vacuum
+     * database the largest root moves into the freed slot (SQLite's OP_Destroy), its
+     * sqlite_schema row is updated, and its old page number is returned; otherwise 0.
+     */
+    default int freeRoot(int root) {
+        free(root);
+        return 0;
+    }
+
     // ---- transactions ----
 
     /** Takes a read snapshot (max WAL frame at start). May need I/O (page 1). */

@@ -32,6 +32,8 @@ import java.util.Objects;
  * <p>States (one writer; readers counted):
  * <pre>
  *   IDLE --beginWrite()--> WRITING --commit()--> COMMITTING --(sync done)--> IDLE
+ *                            |  \--commit(), auto-vacuum step needs reads--> PREPARING
+ *                            |         PREPARING --(reads done)--> commit() again
  *                            |  \--rollback()------------------------------> IDLE
  *                            |         COMMITTING --(write/sync failed)--> ERROR
  *   IDLE --checkpoint()--> CHECKPOINTING --(db synced; WAL restarted if no reader)--> IDLE
@@ -74,14 +76,19 @@ public final class WalPager implements Pager {
 
     private final AsyncFile db;
     private final Wal wal;
-    private final int pageSize;
-    private final int usableSize;
+    /** Fixed once the database has content; {@link #changePageSize} may change it before. */
+    private int pageSize;
+    private int usableSize;
     private final boolean readOnly;
-    private final StorageOptions.Synchronous synchronous;
+    /** PRAGMA synchronous: read at every commit and checkpoint, changeable between them. */
+    private StorageOptions.Synchronous synchronous;
     private final int autoCheckpoint;
-    private final int lockBytePage;
+    private int lockBytePage;
     private final PageCache cache;
     private final Freelist freelist = new Freelist(this);
+    private final AutoVacuum autoVacuum = new AutoVacuum(this);
+    /** Set while commit() waits for the auto-vacuum pre-commit step's I/O. */
+    private Completion preparing;
     private final Map<Integer, Completion> reads = new HashMap<>();
 
     /** Pages as the open transaction (or, outside one, the last commit) sees them. */
@@ -97,9 +104,10 @@ public final class WalPager implements Pager {
     private Completion recovering;
 
     private boolean writing;
+    private long commits;
     private Completion committing;
     private Completion checkpointing;
-    private final TransactionJournal journal;
+    private TransactionJournal journal;
     private final List<Runnable> rollbackListeners = new ArrayList<>(1);
 
     /**
@@ -117,6 +125,26 @@ public final class WalPager implements Pager {
         this.lockBytePage = (int) (FileLocks.PENDING_BYTE / pageSize) + 1;
         this.cache = new PageCache(options.cacheSize());
         this.journal = new TransactionJournal(pageSize);
+        if (wal != null) {
+            wal.syncOnCommit(synchronous.syncsCommits());
+        }
+    }
+
+    /** The current {@code PRAGMA synchronous} level. */
+    public StorageOptions.Synchronous synchronous() {
+        return synchronous;
+    }
+
+    /**
+     * Sets the {@code PRAGMA synchronous} level for the commits and checkpoints that start from
+     * now on (a commit or checkpoint in flight keeps the level it started with). What each level
+     * guarantees: {@link StorageOptions.Synchronous}.
+     */
+    public void synchronous(StorageOptions.Synchronous level) {
+        synchronous = Objects.requireNonNull(level);
+        if (wal != null) {
+            wal.syncOnCommit(level.syncsCommits());
+        }
     }
 
     /**
@@ -207,6 +235,58 @@ public final class WalPager implements Pager {
     @Override
     public int pageCount() {
         return dbPages;
+    }
+
+    /**
+     * True while the database has no content: its file is empty (or it is in memory) and nothing
+     * was committed yet, and no write transaction is open. sqlite3 reports {@code page_count} 0
+     * for such a database, although page 1 is built in memory here.
+     */
+    public boolean isEmpty() {
+        return virgin && !writing && committing == null;
+    }
+
+    /** Header offset from which a page-size change keeps page 1's fields (the change counter on). */
+    private static final int HEADER_FIELDS_KEPT = 24;
+
+    /**
+     * {@code PRAGMA page_size = n}: on an empty database ({@link #isEmpty()}, no other reader)
+     * rebuilds page 1 in memory with the new size; the first commit writes it. Returns false and
+     * changes nothing otherwise, or if {@code n} is not a power of two in 512..65536 (SQLite
+     * ignores such a request; once the file has content the size can only change by VACUUM).
+     *
+     * @param readersOfCaller read transactions the caller itself holds (they may stay open:
+     *     nothing of the empty database can be cached beyond page 1)
+     */
+    public boolean changePageSize(int n, int readersOfCaller) {
+        int reserved = pageSize - usableSize;
+        if (!isEmpty() || checkpointing != null || readers > readersOfCaller || !reads.isEmpty()
+                || (wal != null && !wal.isPristine())
+                || !DatabaseHeader.isValidPageSize(n) || n - reserved < DatabaseHeader.MIN_USABLE_SIZE) {
+            return false;
+        }
+        if (n == pageSize) {
+            return true;
+        }
+        pageSize = n;
+        usableSize = n - reserved;
+        lockBytePage = (int) (FileLocks.PENDING_BYTE / n) + 1;
+        journal = new TransactionJournal(n);
+        if (wal != null) {
+            wal.changePageSize(n);
+        }
+        generation++;
+        Page old = cache.remove(1);
+        MemorySegment seg = allocateSegment();
+        DatabaseHeader.initialise(seg, n, reserved);
+        // Header fields set before this (auto_vacuum's, say) stay: only the geometry changes.
+        MemorySegment.copy(old.data(), HEADER_FIELDS_KEPT, seg, HEADER_FIELDS_KEPT,
+                DatabaseHeader.SIZE - HEADER_FIELDS_KEPT);
+        Page p1 = new Page(1, seg);
+        p1.pins = 1;
+        cache.put(p1);
+        rolledBack();
+        return true;
     }
 
     // ---- pages ----
@@ -306,13 +386,115 @@ public final class WalPager implements Pager {
         if (reused != null) {
             return reused;
         }
+        return appendPage();
+    }
+
+    /**
+     * A new zero-filled dirty page at the end of the file, skipping the lock-byte page and, in an
+     * auto-vacuum database, creating the pointer-map page that falls in the way (as SQLite does).
+     */
+    Page appendPage() {
         int n = dbPages + 1;
         if (n == lockBytePage) {
             // SQLite never uses the page holding the lock bytes (file format section 1.3.2).
             n++;
         }
+        if (autoVacuum.enabled() && autoVacuum.isMapPage(n)) {
+            dbPages = n;
+            freshPage(n);
+            n++;
+            if (n == lockBytePage) {
+                n++;
+            }
+        }
         dbPages = n;
-        return createFresh(n);
+        autoVacuum.noteAllocated(n);
+        return freshPage(n);
+    }
+
+    /**
+     * Page {@code n} zero-filled and dirty without reading it; reuses the cached object if a
+     * vacuum left one past the end earlier in this transaction.
+     */
+    private Page freshPage(int n) {
+        Page p = cache.get(n);
+        if (p == null) {
+            return createFresh(n);
+        }
+        markDirty(p);
+        p.data().fill((byte) 0);
+        return p;
+    }
+
+    // ---- auto-vacuum (see AutoVacuum) ----
+
+    /** Freelist hands out page {@code n} (the pointer map must learn its new use, see AutoVacuum). */
+    void allocatedFromFreelist(int n) {
+        autoVacuum.noteAllocated(n);
+    }
+
+    /** The dirty pages of the write transaction. */
+    List<Page> dirtyPages() {
+        return journal.sortedDirtyPages();
+    }
+
+    /** True while nothing was ever committed to this database (page 1 lives only in memory). */
+    boolean isNew() {
+        return virgin;
+    }
+
+    /** A vacuum shrank the database to {@code n} pages (pages past it are dropped at commit). */
+    void truncateForVacuum(int n) {
+        requireWriting();
+        dbPages = n;
+    }
+
+    /** Pages moved behind the B-trees' back: open cursors must re-seek (the rollback listeners). */
+    void pagesMoved() {
+        rolledBack();
+    }
+
+    /** {@code PRAGMA auto_vacuum}: 0 NONE, 1 FULL, 2 INCREMENTAL (header 52 and 64). */
+    @Override
+    public int autoVacuumMode() {
+        return autoVacuum.mode();
+    }
+
+    @Override
+    public void setAutoVacuumMode(int mode) {
+        requireWriting();
+        autoVacuum.setMode(mode);
+    }
+
+    @Override
+    public IoStatus incrementalVacuum(int[] remaining) {
+        requireWriting();
+        return autoVacuum.incrementalVacuum(remaining);
+    }
+
+    @Override
+    public IoStatus allocateRoot(int[] rootOut) {
+        requireWriting();
+        if (!autoVacuum.enabled()) {
+            return Pager.super.allocateRoot(rootOut);
+        }
+        return autoVacuum.allocateRoot(rootOut);
+    }
+
+    @Override
+    public IoStatus prepareFreeRoot(int root) {
+        requireWriting();
+        return autoVacuum.enabled() ? autoVacuum.prepareDropRoot(root) : IoStatus.READY;
+    }
+
+    @Override
+    public int freeRoot(int root) {
+        requireWriting();
+        if (!autoVacuum.enabled()) {
+            free(root);
+            return 0;
+        }
+        return autoVacuum.dropRoot(root);
     }
 
     @Override
@@ -396,8 +578,7 @@ public final class WalPager implements Pager {
      * <p>The pager has one writer slot and does not know which session calls: READY at once if
      * the write transaction is already open (the engine's writer queue decides who may call);
      * Pending while a commit or a checkpoint is being written, or while the pager re-reads the
-     * file after an I/O error. Throws READONLY on a read-only open, and ERROR "not supported yet"
-     * for an auto-vacuum database (pointer-map pages are not maintained).
+     * file after an I/O error. Throws READONLY on a read-only open.
      */
     @Override
     public IoStatus beginWrite() {
@@ -416,13 +597,11 @@ public final class WalPager implements Pager {
         if (writing) {
             return IoStatus.READY;
         }
-        if (headerInt(DatabaseHeader.OFF_LARGEST_ROOT) != 0) {
-            throw new DatabaseException(ResultCode.ERROR, "not supported yet: writing an auto_vacuum database");
-        }
         if (db != null && wal == null) {
             throw new IllegalStateException("invariant: writable file pager without a WAL");
         }
         writing = true;
+        autoVacuum.beginTransaction();
         Page p1 = page1();
         if (virgin) {
             // Page 1 of a new database is written by the first commit; rollback keeps it in memory.
@@ -457,6 +636,9 @@ public final class WalPager implements Pager {
         if (committing != null) {
             return committing;
         }
+        if (preparing != null) {
+            return preparing;
+        }
         if (!writing) {
             return Completion.completed(0);
         }
@@ -465,6 +647,36 @@ public final class WalPager implements Pager {
         if (journal.isEmpty()) {
             endWrite();
             return Completion.completed(0);
+        }
+        // Auto-vacuum databases: pointer map brought up to date, FULL mode shrinks the file
+        // (fetch-then-mutate; commit() re-runs it once its reads are done).
+        IoStatus vacuumed;
+        try {
+            vacuumed = autoVacuum.beforeCommit();
+        } catch (RuntimeException e) {
+            return Completion.failed(e);
+        }
+        if (vacuumed instanceof IoStatus.Pending(Completion read)) {
+            Completion result = new Completion();
+            preparing = result;
+            read.whenDone(() -> {
+                preparing = null;
+                Completion next;
+                try {
+                    next = read.isFailed() ? Completion.failed(read.failure()) : commit();
+                } catch (RuntimeException e) {
+                    next = Completion.failed(e);
+                }
+                Completion after = next;
+                after.whenDone(() -> {
+                    if (after.isFailed()) {
+                        result.fail(after.failure());
+                    } else {
+                        result.complete(after.result());
+                    }
+                });
+            });
+            return result;
         }
         Page p1 = page1();
         if (p1.dirty || dbPages != committedPages) {
@@ -480,17 +692,21 @@ public final class WalPager implements Pager {
             return Completion.completed(0);
         }
         List<Page> dirtyPages = journal.sortedDirtyPages();
-        int count = dirtyPages.size();
-        int[] numbers = new int[count];
-        MemorySegment[] images = new MemorySegment[count];
-        for (int i = 0; i < count; i++) {
-            Page p = dirtyPages.get(i);
+        int kept = 0;
+        int[] numbers = new int[dirtyPages.size()];
+        MemorySegment[] images = new MemorySegment[dirtyPages.size()];
+        for (Page p : dirtyPages) {
             if (p.number() > dbPages) {
-                throw new IllegalStateException("invariant: dirty page " + p.number() + " beyond page count " + dbPages);
+                if (autoVacuum.highWater() < p.number()) {
+                    throw new IllegalStateException("invariant: dirty page " + p.number() + " beyond page count " + dbPages);
+                }
+                continue; // cut off by a vacuum: the commit's database size ends the file before it
             }
-            numbers[i] = p.number();
-            images[i] = p.data();
+            numbers[kept] = p.number();
+            images[kept] = p.data();
+            kept++;
         }
+        int count = kept;
         Completion result = new Completion();
         committing = result;
         Completion appended = virgin && db.size() == 0
@@ -522,7 +738,7 @@ public final class WalPager implements Pager {
         MemorySegment empty = allocateSegment();
         MemorySegment.copy(journal.beforeImage(1), 0, empty, 0, pageSize);
         Completion written = db.write(0, empty);
-        return then(written, () -> db.sync(false));
+        return synchronous.syncsCheckpoints() ? then(written, () -> db.sync(false)) : written;
     }
 
     /** Runs {@code next} after {@code first} succeeded; fails with the first failure. */
@@ -546,7 +762,15 @@ public final class WalPager implements Pager {
     }
 
     private void publish() {
+        commits++;
         journal.committed();
+        // Pages a vacuum cut off stay out of the cache, so a later append starts them afresh.
+        for (int n = dbPages + 1; n <= autoVacuum.highWater(); n++) {
+            Page gone = cache.get(n);
+            if (gone != null && gone.pins == 0) {
+                cache.remove(n);
+            }
+        }
         committedPages = dbPages;
         virgin = false;
         writing = false;
@@ -609,6 +833,15 @@ public final class WalPager implements Pager {
 
     // ---- checkpoint ----
 
+    /**
+     * Transactions published since the pager was created (a commit that changed nothing is not
+     * one). PRAGMA data_version derives from it: a session sees a new value after commits made
+     * by other sessions.
+     */
+    public long commits() {
+        return commits;
+    }
+
     /** Frames in the WAL (the last published commit's max frame); 0 in memory. */
     public int walFrames() {
         return wal == null ? 0 : wal.maxFrame();
@@ -637,8 +870,7 @@ public final class WalPager implements Pager {
         checkpointing = result;
         Completion copied;
         try {
-            copied = WalBackfill.run(wal, db, pageSize, max, wal.dbSize(),
-                    synchronous != StorageOptions.Synchronous.OFF);
+            copied = WalBackfill.run(wal, db, pageSize, max, wal.dbSize(), synchronous.syncsCheckpoints());
         } catch (RuntimeException e) {
             copied = Completion.failed(e);
         }
@@ -666,7 +898,7 @@ public final class WalPager implements Pager {
             return;
         }
         generation++;
-        Completion restarted = wal.restart();
+        Completion restarted = wal.restart(synchronous.syncsCheckpoints());
         restarted.whenDone(() -> finishCheckpoint(result, restarted.failure(), max));
     }
 

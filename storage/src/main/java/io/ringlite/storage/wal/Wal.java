@@ -36,8 +36,9 @@ public final class Wal {
     private static final int RECOVERY_CHUNK_FRAMES = 64;
 
     private final AsyncFile file;
-    private final int pageSize;
-    private final boolean syncOnCommit;
+    private int pageSize;
+    /** Sync after a commit's writes (synchronous FULL/EXTRA); read by every {@link #append}. */
+    private boolean syncOnCommit;
     private final SplittableRandom random;
     private final WalIndex index = new WalIndex();
     private final Arena arena = Arena.ofAuto();
@@ -55,6 +56,31 @@ public final class Wal {
         this.syncOnCommit = syncOnCommit;
         this.random = new SplittableRandom(saltSeed);
         this.header = freshHeader(0, random.nextInt());
+    }
+
+    /**
+     * Whether the next commits sync the log before they are published (PRAGMA synchronous,
+     * changeable at any time between commits; a commit in flight keeps the level it started with).
+     */
+    public void syncOnCommit(boolean sync) {
+        this.syncOnCommit = sync;
+    }
+
+    /**
+     * Changes the page size of a log that holds nothing yet (PRAGMA page_size on an empty
+     * database): only before the first header was written.
+     */
+    public void changePageSize(int n) {
+        if (!isPristine()) {
+            throw new IllegalStateException("invariant: page size change of a log that has a header on disk");
+        }
+        pageSize = n;
+        header = freshHeader(header.checkpointSeq(), header.salt1());
+    }
+
+    /** No header was written or recovered yet (nothing fixes the page size). */
+    public boolean isPristine() {
+        return maxFrame == 0 && !headerOnDisk;
     }
 
     public AsyncFile file() {
@@ -221,6 +247,7 @@ public final class Wal {
         WalFormat.Header newHeader = h;
         long newChecksum = running;
         int[] frames = numbers.clone();
+        boolean syncThisCommit = syncOnCommit;
         Completion.all(writes).whenDone(() -> {
             Throwable writeFailure = firstFailure(writes);
             if (writeFailure != null) {
@@ -239,7 +266,7 @@ public final class Wal {
                 dbSize = dbSizeAfter;
                 published.complete(count);
             };
-            if (!syncOnCommit) {
+            if (!syncThisCommit) {
                 publish.run();
                 return;
             }
@@ -264,12 +291,44 @@ public final class Wal {
      * Starts a new generation after a complete checkpoint: truncates the file and forgets every
      * frame. The new header (checkpoint sequence + 1, salt-1 + 1, new salt-2) is written with the
      * next commit. The caller guarantees no reader needs a frame and no commit is in flight.
+     *
+     * <p>With {@code sync} the truncation is synced before the completion is done. Without it, a
+     * crash could keep the old header and some old frames while the next generation's unsynced
+     * frames overwrote others: recovery would then replay an old prefix of commits over a database
+     * file that already holds their successors (the case SQLite guards against by syncing a new
+     * WAL header before any frame follows it). Commits that do not sync (synchronous=NORMAL)
+     * depend on this; with FULL it is what makes the first commit's single sync sufficient.
      */
-    public Completion restart() {
+    public Completion restart(boolean sync) {
         index.clear();
         maxFrame = 0;
         dbSize = 0;
-        return file.truncate(0);
+        Completion truncated = file.truncate(0);
+        if (!sync) {
+            return truncated;
+        }
+        Completion done = new Completion();
+        truncated.whenDone(() -> {
+            if (truncated.isFailed()) {
+                done.fail(truncated.failure());
+                return;
+            }
+            Completion synced;
+            try {
+                synced = file.sync(true);
+            } catch (RuntimeException e) {
+                done.fail(e);
+                return;
+            }
+            synced.whenDone(() -> {
+                if (synced.isFailed()) {
+                    done.fail(synced.failure());
+                } else {
+                    done.complete(0);
+                }
+            });
+        });
+        return done;
     }
 
     private WalFormat.Header freshHeader(int checkpointSeq, int salt1) {
