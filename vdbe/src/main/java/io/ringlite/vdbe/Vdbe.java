@@ -256,6 +256,26 @@ public final class Vdbe implements AutoCloseable {
         state = State.HALTED;
     }
 
+    /**
+     * The error of a failing Halt / HaltIfNull, after SQLite's conflict resolution p2
+     * ({@link Insn.Halt}): FAIL (3) keeps what the statement changed before (the statement is
+     * committed here, so the rollback that follows every error has nothing to undo); ROLLBACK
+     * (1) also rolls back the whole transaction of an explicit BEGIN; ABORT (2) leaves the
+     * statement's rollback to the caller of {@link #run()}.
+     */
+    private DatabaseException haltError(int onError, ResultCode code, String message) {
+        if (onError == Insn.OE_FAIL && statementOpen) {
+            statementOpen = false;
+            ctx.commitStatement();
+        } else if (onError == Insn.OE_ROLLBACK) {
+            abandon();
+            if (!ctx.isAutoCommit()) {
+                ctx.autoCommit(true, true);
+            }
+        }
+        return new DatabaseException(code, message);
+    }
+
     private StepResult waitFor(IoStatus status) {
         pending = ((IoStatus.Pending) status).completion();
         return StepResult.IO;
@@ -282,11 +302,12 @@ public final class Vdbe implements AutoCloseable {
                     if (h.code() == ResultCode.OK) {
                         return halt();
                     }
-                    throw new DatabaseException(h.code(), h.message() == null ? "constraint failed" : h.message());
+                    throw haltError(h.onError(), h.code(), h.message() == null ? "constraint failed" : h.message());
                 }
                 case Insn.HaltIfNull h -> {
                     if (r[h.reg()].isNull()) {
-                        throw new DatabaseException(h.code(), h.message() == null ? "NOT NULL constraint failed" : h.message());
+                        throw haltError(h.onError(), h.code(),
+                                h.message() == null ? "NOT NULL constraint failed" : h.message());
                     }
                     pc++;
                 }
@@ -622,6 +643,9 @@ public final class Vdbe implements AutoCloseable {
                     }
                     treeGeneration++;
                     x.moved();
+                    if ((ins.flags() & Insn.OPFLAG_NCHANGE) != 0) {
+                        changes++; // a row of a WITHOUT ROWID table
+                    }
                     pc++;
                 }
                 case Insn.IdxDelete d -> {

@@ -17,6 +17,14 @@ import java.util.Map;
  * accepts any count within the function's documented bounds.
  */
 public final class FunctionRegistry {
+    /**
+     * What {@code sqlite_version()} returns: the SQLite release whose behaviour Ringlite matches
+     * and is tested against (messages, number formatting, file format, pragma results; the
+     * oracle is sqlite3 / sqlite-jdbc 3.40.1). Applications that branch on the SQLite version
+     * then take the branch that fits.
+     */
+    public static final String SQLITE_VERSION = "3.40.1";
+
     private static final Map<String, List<FuncDef>> BY_NAME = new HashMap<>();
 
     static {

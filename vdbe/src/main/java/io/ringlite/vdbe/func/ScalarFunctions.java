@@ -70,6 +70,7 @@ final class ScalarFunctions {
         f.add(new FuncDef("last_insert_rowid", 0, connectionFunction(FunctionContext::lastInsertRowid), null, false));
         f.add(new FuncDef("changes", 0, connectionFunction(FunctionContext::lastChanges), null, false));
         f.add(new FuncDef("total_changes", 0, connectionFunction(FunctionContext::totalChanges), null, false));
+        f.add(scalar("sqlite_version", 0, (a, out) -> out.setText(FunctionRegistry.SQLITE_VERSION)));
         f.add(scalar("printf", -1, Printf::printf));
         f.add(scalar("format", -1, Printf::printf));
         return f;

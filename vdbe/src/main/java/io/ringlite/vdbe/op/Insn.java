@@ -89,10 +89,17 @@ public sealed interface Insn {
         public Insn relocate(IntUnaryOperator at) { return new Goto(at.applyAsInt(target)); }
     }
 
+    /** Halt p2: roll back the whole transaction too (INSERT OR ROLLBACK). */
+    int OE_ROLLBACK = 1;
+    /** Halt p2: roll back the statement's changes (the default). */
+    int OE_ABORT = 2;
+    /** Halt p2: keep the statement's changes made before the failure (INSERT OR FAIL). */
+    int OE_FAIL = 3;
+
     /**
      * Ends the program. With {@code code} OK: success. Otherwise the statement fails with
-     * {@code code} and {@code message} (p4) and its changes are rolled back (onError p2:
-     * SQLite's 1=ROLLBACK 2=ABORT 3=FAIL; ABORT semantics are implemented). p1 = code.
+     * {@code code} and {@code message} (p4) after SQLite's conflict resolution onError (p2):
+     * {@link #OE_ROLLBACK}, {@link #OE_ABORT} or {@link #OE_FAIL}. p1 = code.
      */
     record Halt(ResultCode code, int onError, String message) implements Insn {
         public static final Halt OK = new Halt(ResultCode.OK, 0, null);
@@ -615,7 +622,8 @@ public sealed interface Insn {
 
     /**
      * Writes the index entry r[p2] (a record, normally from MakeRecord of r[p3..p3+p4-1])
-     * through index cursor p1. p5 = OPFLAG_* hints (no effect here).
+     * through index cursor p1. p5 = OPFLAG_* flags: OPFLAG_NCHANGE counts a change (the entry is
+     * a row of a WITHOUT ROWID table); the others are hints with no effect here.
      */
     record IdxInsert(int cursor, int record, int start, int count, int flags) implements Insn {
         public Slots slots() { return new Slots(cursor, record, start, count, flags); }
