@@ -34,6 +34,9 @@ interface BenchDb extends AutoCloseable {
             // Ringlite's short URL form: r2dbc:ringlite:file:/absolute/path[?io=uring|portable]
             case "ringlite" -> new R2dbcBenchDb(ringlite(
                     "r2dbc:ringlite:file:" + dir.resolve("ringlite.db").toAbsolutePath() + "?io=uring"), "?");
+            // the same with inline (caller-runs) execution off: every statement hops onto the loop
+            case "ringlite-hop" -> new R2dbcBenchDb(ringlite(
+                    "r2dbc:ringlite:file:" + dir.resolve("ringlite-h.db").toAbsolutePath() + "?io=uring&inline=false"), "?");
             case "ringlite-portable" -> new R2dbcBenchDb(ringlite(
                     "r2dbc:ringlite:file:" + dir.resolve("ringlite-p.db").toAbsolutePath() + "?io=portable"), "?");
             case "sqlite-jdbc" -> new JdbcBenchDb("jdbc:sqlite:" + dir.resolve("sqlite.db").toAbsolutePath(), true);

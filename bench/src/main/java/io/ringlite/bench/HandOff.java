@@ -26,6 +26,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -37,32 +38,37 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * How much of a cache-hit point query is the hop onto the event loop.
+ * How much of a cache-hit point query is the hand-off onto the event loop, and what the inline
+ * (caller-runs) design saves.
  *
- * <p>Every statement runs on its database's loop thread (reactive-engine
- * {@code io.ringlite.engine.loop} package-info), so a caller on another thread that waits for a
- * query's result pays a hand-off there and a wake-up back. An inline design (the idle engine's
- * caller runs the statement itself until the first I/O) would not pay it on a cache hit. Four
- * measurements, all on a {@value #ROWS}-row table that is entirely in cache:
+ * <p>With {@code inline=false} every statement runs on its database's loop thread, so a caller on
+ * another thread that waits for a query's result pays a hand-off there and a wake-up back. With
+ * {@code inline=true} (the default since this measurement; reactive-engine
+ * {@code io.ringlite.engine.loop} package-info) an idle engine lets the subscribing thread run the
+ * statement itself until its first I/O, so a cache hit pays no hand-off at all. Measurements, all
+ * on a {@value #ROWS}-row table that is entirely in cache, for both values of {@code inline}:
  * <ul>
  *   <li>{@code enginePointSelect}: the engine's {@code Session.execute} of a prepared
- *       {@code SELECT name FROM kv WHERE id = ?} (no R2DBC), awaited from the benchmark thread:
- *       one hop to the loop and one wake-up back per query.</li>
+ *       {@code SELECT name FROM kv WHERE id = ?} (no R2DBC), awaited from the benchmark thread.</li>
  *   <li>{@code enginePointSelectChained}: {@value #CHAIN} such queries chained with
- *       {@code concatMap}, so each next query is subscribed on the loop thread when the previous
- *       one completes: one cross-thread round trip per {@value #CHAIN} queries. Per query this
- *       approximates what the query costs without the cross-thread hop (it still queues each
- *       statement as a loop task, but nobody parks or wakes).</li>
+ *       {@code concatMap}, so each next query is subscribed from inside the previous one's
+ *       completion. Per query this approximates what the query costs without any cross-thread
+ *       hop (each next statement is queued as a loop task, but nobody parks or wakes).</li>
  *   <li>{@code loopRoundTrip}: {@code EventLoop.execute} of an empty task that releases a latch
  *       the caller waits on, from an idle (parked) loop: the bare cost of the hop and wake-up,
- *       as {@code block()} pays it.</li>
+ *       as {@code block()} pays it (independent of {@code inline}).</li>
  *   <li>{@code sqliteJdbcPointSelect}: the same query through sqlite-jdbc on the calling thread.</li>
- *   <li>For context, {@code enginePrepareAndPointSelect} (prepare + execute per query, as a
- *       driver without a statement cache does) and {@code r2dbcPointSelect} (the whole R2DBC
- *       path, on its own copy of the table).</li>
+ *   <li>{@code enginePrepareAndPointSelect} (prepare + execute per query, no statement cache) and
+ *       {@code r2dbcPointSelect} (the whole R2DBC path, with the connection's statement cache, on
+ *       its own copy of the table).</li>
  * </ul>
  * The hop's share of a point query is about {@code loopRoundTrip / enginePointSelect}, cross
- * checked by {@code enginePointSelect - enginePointSelectChained}.
+ * checked by {@code enginePointSelect(inline=false) - enginePointSelect(inline=true)}.
+ *
+ * <p>Each measurement iteration also prints {@code cpu/op}: the CPU time per operation of the
+ * threads doing the work (the caller, the event loops, the I/O workers; not the JIT or GC). On a shared, overloaded machine the wall-clock score mostly
+ * measures how long runnable threads wait for a CPU; the CPU time per operation is what the design
+ * itself costs and stays comparable.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -75,6 +81,10 @@ public class HandOff {
     static final int CHAIN = 64;
     static final String SQL = "SELECT name FROM kv WHERE id = ?";
 
+    /** The caller-runs design (true) or every statement hopping onto the loop (false). */
+    @Param({"true", "false"})
+    public boolean inline;
+
     private Path dir;
     private Database database;
     private Session session;
@@ -84,6 +94,9 @@ public class HandOff {
     private java.sql.PreparedStatement jdbcSelect;
     private SplittableRandom random;
     private io.r2dbc.spi.Connection r2dbc;
+    /** Operations of the current iteration (the benchmark thread only). */
+    private long ops;
+    private long cpuAtIterationStart;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -95,9 +108,9 @@ public class HandOff {
         StorageHarness.createSqliteDb(jdbcFile, ROWS, 0);
         StorageHarness.createSqliteDb(r2dbcFile, ROWS, 0);
         r2dbc = Mono.from(ConnectionFactories.get(RingliteConnectionFactoryProvider.parseUrl(
-                "r2dbc:ringlite:file:" + r2dbcFile.toAbsolutePath() + "?io=uring")).create()).block();
+                "r2dbc:ringlite:file:" + r2dbcFile.toAbsolutePath() + "?io=uring&inline=" + inline)).create()).block();
 
-        database = Databases.open(DatabaseConfig.file(engineFile).withIo(IoKind.URING)).block();
+        database = Databases.open(DatabaseConfig.file(engineFile).withIo(IoKind.URING).withInline(inline)).block();
         session = database.connect();
         select = session.prepare(SQL).block();
         loop = EventLoop.start("bench-handoff", IoBackends.create(IoKind.URING));
@@ -118,6 +131,41 @@ public class HandOff {
                 throw new IllegalStateException("invariant: row " + id + ": engine " + a + ", jdbc " + b + ", r2dbc " + c);
             }
         }
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        ops = 0;
+        cpuAtIterationStart = workCpuNanos();
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        if (ops > 0) {
+            System.out.printf("  cpu/op (inline=%s): %,d ns over %,d ops%n", inline,
+                    (workCpuNanos() - cpuAtIterationStart) / ops, ops);
+        }
+    }
+
+    /**
+     * CPU time of the threads that do the work: the calling thread and every {@code ringlite-*}
+     * thread (event loops, portable I/O workers). JIT compiler and GC threads are left out: under
+     * load they run long after a fork starts, and charging them per operation would favour
+     * whichever design happens to run more operations while they do.
+     */
+    static long workCpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().threadId();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null && (info.getThreadId() == self || info.getThreadName().startsWith("ringlite-"))) {
+                long t = mx.getThreadCpuTime(info.getThreadId());
+                if (t > 0) {
+                    sum += t;
+                }
+            }
+        }
+        return sum;
     }
 
     @TearDown(Level.Trial)
@@ -152,12 +200,14 @@ public class HandOff {
 
     @Benchmark
     public String enginePointSelect() {
+        ops++;
         return enginePointSelect(1 + random.nextInt(ROWS));
     }
 
     @Benchmark
     @OperationsPerInvocation(CHAIN)
     public Outcome enginePointSelectChained() {
+        ops += CHAIN;
         return Flux.range(0, CHAIN)
                 .concatMap(i -> session.execute(select, List.of((long) (1 + random.nextInt(ROWS)))))
                 .blockLast();
@@ -166,6 +216,7 @@ public class HandOff {
     /** Prepares (parses and compiles) the statement for every query, then runs it: one hop each. */
     @Benchmark
     public String enginePrepareAndPointSelect() {
+        ops++;
         long id = 1 + random.nextInt(ROWS);
         Outcome.Row row = session.prepare(SQL)
                 .flatMapMany(ps -> session.execute(ps, List.of(id)))
@@ -174,14 +225,16 @@ public class HandOff {
         return row == null ? null : (String) row.get(0);
     }
 
-    /** The same query through the R2DBC driver (which prepares per {@code createStatement}). */
+    /** The same query through the R2DBC driver (its connection caches the prepared statement). */
     @Benchmark
     public String r2dbcPointSelect() {
+        ops++;
         return r2dbcPointSelect(1 + random.nextInt(ROWS));
     }
 
     @Benchmark
     public long loopRoundTrip() throws InterruptedException {
+        ops++;
         CountDownLatch done = new CountDownLatch(1);
         loop.execute(done::countDown);
         done.await();
@@ -190,6 +243,7 @@ public class HandOff {
 
     @Benchmark
     public String sqliteJdbcPointSelect() throws Exception {
+        ops++;
         return jdbcPointSelect(1 + random.nextInt(ROWS));
     }
 }

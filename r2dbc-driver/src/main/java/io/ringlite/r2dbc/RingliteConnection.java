@@ -5,6 +5,7 @@ import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.Lifecycle;
 import io.r2dbc.spi.TransactionDefinition;
 import io.r2dbc.spi.ValidationDepth;
+import io.ringlite.engine.PreparedStatement;
 import io.ringlite.engine.Session;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +48,7 @@ public final class RingliteConnection implements Connection, Lifecycle {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean explicitTransactions;
     private volatile Duration statementTimeout;
+    private final StatementCache statements = new StatementCache();
 
     RingliteConnection(Session session, DatabaseRegistry.Lease lease, Duration statementTimeout) {
         this.session = Objects.requireNonNull(session, "session");
@@ -59,6 +61,25 @@ public final class RingliteConnection implements Connection, Lifecycle {
             throw new IllegalStateException("Connection is closed");
         }
         return session;
+    }
+
+    /**
+     * The first statement of {@code sql}, from this connection's {@link StatementCache} or
+     * prepared (and cached) now. Lazy; errors (bad SQL) on subscription; empty for blank text.
+     */
+    Mono<PreparedStatement> prepare(String sql) {
+        return Mono.defer(() -> {
+            PreparedStatement cached = statements.get(sql);
+            if (cached != null) {
+                return Mono.just(cached);
+            }
+            return session().prepare(sql).doOnNext(ps -> statements.put(sql, ps));
+        });
+    }
+
+    /** Statements in this connection's cache (tests). */
+    int cachedStatements() {
+        return statements.size();
     }
 
     Duration statementTimeout() {
@@ -74,7 +95,7 @@ public final class RingliteConnection implements Connection, Lifecycle {
     private Mono<Void> run(String sql) {
         return Mono.defer(() -> {
             Session s = session();
-            return s.prepare(sql).flatMapMany(ps -> s.execute(ps, List.of())).then();
+            return prepare(sql).flatMapMany(ps -> s.execute(ps, List.of())).then();
         }).onErrorMap(e -> ExceptionFactory.map(e, sql));
     }
 
@@ -225,6 +246,7 @@ public final class RingliteConnection implements Connection, Lifecycle {
             if (!closed.compareAndSet(false, true)) {
                 return Mono.empty();
             }
+            statements.clear();
             Mono<Void> release = lease == null ? Mono.empty() : lease.release();
             return session.close()
                     .onErrorMap(ExceptionFactory::map)

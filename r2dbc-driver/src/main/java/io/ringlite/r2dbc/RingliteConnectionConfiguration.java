@@ -42,7 +42,10 @@ import java.util.Objects;
  * asynchronously, for another connection's write lock before failing with
  * {@link io.r2dbc.spi.R2dbcTransientResourceException} ("database is locked"), SQLite's
  * {@code busy_timeout}; the engine's default (5 s) when absent. It applies to the whole database,
- * so the connection that opens it decides.
+ * so the connection that opens it decides. {@code inline=true|false}: whether a statement
+ * subscribed while the database is idle runs on the subscribing thread until it needs I/O (the
+ * engine's caller-runs design, on by default) or always hops onto the database's event loop
+ * ({@code DatabaseConfig.inline}); also decided by the connection that opens the database.
  *
  * @param path              the database file, or null for an in-memory database
  * @param memoryName        name of a shared in-memory database, or null (private, or a file)
@@ -51,13 +54,15 @@ import java.util.Objects;
  * @param seed              seed for the simulated backend
  * @param statementTimeout  default statement timeout of new connections, or null for none
  * @param lockWaitTimeout   the database's busy timeout, or null for the engine's default
+ * @param inline            inline (caller-runs) execution on or off, or null for the engine's default
  */
 public record RingliteConnectionConfiguration(Path path, String memoryName, IoKind io, boolean readOnly, long seed,
-                                              Duration statementTimeout, Duration lockWaitTimeout) {
+                                              Duration statementTimeout, Duration lockWaitTimeout, Boolean inline) {
 
     public static final Option<String> IO = Option.valueOf("io");
     public static final Option<Object> READ_ONLY = Option.valueOf("readOnly");
     public static final Option<Object> SEED = Option.valueOf("seed");
+    public static final Option<Object> INLINE = Option.valueOf("inline");
 
     public RingliteConnectionConfiguration {
         Objects.requireNonNull(io, "io");
@@ -67,6 +72,12 @@ public record RingliteConnectionConfiguration(Path path, String memoryName, IoKi
         if (lockWaitTimeout != null && lockWaitTimeout.isNegative()) {
             throw new IllegalArgumentException("lockWaitTimeout must not be negative: " + lockWaitTimeout);
         }
+    }
+
+    /** A configuration with the engine's default inline setting. */
+    public RingliteConnectionConfiguration(Path path, String memoryName, IoKind io, boolean readOnly, long seed,
+                                           Duration statementTimeout, Duration lockWaitTimeout) {
+        this(path, memoryName, io, readOnly, seed, statementTimeout, lockWaitTimeout, null);
     }
 
     /** A private in-memory database. */
@@ -86,16 +97,25 @@ public record RingliteConnectionConfiguration(Path path, String memoryName, IoKi
 
     public RingliteConnectionConfiguration withIo(IoKind kind) {
         return new RingliteConnectionConfiguration(path, memoryName, kind, readOnly, seed, statementTimeout,
-                lockWaitTimeout);
+                lockWaitTimeout, inline);
     }
 
     public RingliteConnectionConfiguration withReadOnly(boolean ro) {
-        return new RingliteConnectionConfiguration(path, memoryName, io, ro, seed, statementTimeout, lockWaitTimeout);
+        return new RingliteConnectionConfiguration(path, memoryName, io, ro, seed, statementTimeout, lockWaitTimeout,
+                inline);
+    }
+
+    public RingliteConnectionConfiguration withInline(boolean on) {
+        return new RingliteConnectionConfiguration(path, memoryName, io, readOnly, seed, statementTimeout,
+                lockWaitTimeout, on);
     }
 
     /** The engine's view of this configuration. */
     public DatabaseConfig toDatabaseConfig() {
         DatabaseConfig config = new DatabaseConfig(path, inMemory() ? IoKind.SIMULATED : io, readOnly, seed);
+        if (inline != null) {
+            config = config.withInline(inline);
+        }
         return lockWaitTimeout == null ? config : config.withBusyTimeout(lockWaitTimeout);
     }
 
@@ -110,7 +130,9 @@ public record RingliteConnectionConfiguration(Path path, String memoryName, IoKi
         String host = stringOption(options, ConnectionFactoryOptions.HOST);
         String database = stringOption(options, ConnectionFactoryOptions.DATABASE);
         IoKind io = ioOption(stringOption(options, IO));
-        boolean readOnly = booleanOption(options.getValue(READ_ONLY));
+        boolean readOnly = booleanOption(options.getValue(READ_ONLY), "readOnly");
+        Object inlineValue = options.getValue(INLINE);
+        Boolean inline = inlineValue == null ? null : booleanOption(inlineValue, "inline");
         long seed = longOption(options.getValue(SEED));
         Duration timeout = durationOption(options.getValue(ConnectionFactoryOptions.STATEMENT_TIMEOUT), "statementTimeout");
         Duration lockWait = durationOption(options.getValue(ConnectionFactoryOptions.LOCK_WAIT_TIMEOUT), "lockWaitTimeout");
@@ -121,16 +143,16 @@ public record RingliteConnectionConfiguration(Path path, String memoryName, IoKi
                 String name = (host == null ? "" : host) + (database == null ? "" : database);
                 name = stripSlashes(name);
                 return new RingliteConnectionConfiguration(null, name.isEmpty() ? null : name, IoKind.SIMULATED,
-                        readOnly, seed, timeout, lockWait);
+                        readOnly, seed, timeout, lockWait, inline);
             }
             case "file" -> {
                 if (host == null && database != null && database.equals(":memory:")) {
                     return new RingliteConnectionConfiguration(null, null, IoKind.SIMULATED, readOnly, seed, timeout,
-                            lockWait);
+                            lockWait, inline);
                 }
                 Path path = filePath(host, database);
                 return new RingliteConnectionConfiguration(path, null, io == null ? IoKind.URING : io, readOnly, seed,
-                        timeout, lockWait);
+                        timeout, lockWait, inline);
             }
             default -> throw new IllegalArgumentException(
                     "unknown Ringlite protocol '" + protocol + "' (expected file or mem)");
@@ -187,7 +209,7 @@ public record RingliteConnectionConfiguration(Path path, String memoryName, IoKi
         };
     }
 
-    private static boolean booleanOption(Object v) {
+    private static boolean booleanOption(Object v, String name) {
         if (v == null) {
             return false;
         }
@@ -198,7 +220,7 @@ public record RingliteConnectionConfiguration(Path path, String memoryName, IoKi
         return switch (s) {
             case "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off", "" -> false;
-            default -> throw new IllegalArgumentException("readOnly must be true or false, not '" + v + "'");
+            default -> throw new IllegalArgumentException(name + " must be true or false, not '" + v + "'");
         };
     }
 

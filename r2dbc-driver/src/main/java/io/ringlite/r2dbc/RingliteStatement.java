@@ -35,8 +35,9 @@ import reactor.core.publisher.Mono;
  * ({@link IndexOutOfBoundsException}, {@link java.util.NoSuchElementException}).
  *
  * <h2>Execution</h2>
- * {@link #execute()} is lazy: nothing is compiled or run until it is subscribed. It then compiles
- * the statement once and runs it once per binding set ({@link #add()}), emitting one
+ * {@link #execute()} is lazy: nothing is compiled or run until it is subscribed. It then takes the
+ * compiled statement from the connection's cache (the last 64 texts; compiling it on a miss or
+ * after a schema change) and runs it once per binding set ({@link #add()}), emitting one
  * {@link RingliteResult} per binding set in order. A SQL text holding several statements (a
  * script, without bindings) emits one result per statement.
  * <ul>
@@ -177,7 +178,7 @@ public final class RingliteStatement implements Statement {
 
     private Flux<RingliteResult> runScript(String text, List<Bindings> sets, String[] keys) {
         Session session = connection.session();
-        return session.prepare(text).flatMapMany(ps -> {
+        return connection.prepare(text).flatMapMany(ps -> {
             boolean more = ps.tail() != null && !ps.tail().isBlank();
             if (more && sets.stream().anyMatch(b -> !b.isEmpty())) {
                 return Flux.error(new IllegalArgumentException(

@@ -20,8 +20,13 @@ final class BlockHoundSupport {
             // The loop's one allowed blocking call is its idle wait for I/O when it has nothing to do.
             // (The portable backend hands reads and writes to its own lock-free I/O pool, so the
             // loop needs no allowance for them.)
+            // A caller running a statement inline owns the engine like the loop does and must not
+            // block either; every thread is "dynamic" (its predicate re-evaluated at each blocking
+            // call), because the same thread blocks freely outside its inline runs.
             BlockHound.install(builder -> builder
-                    .allowBlockingCallsInside("io.ringlite.engine.loop.EventLoop", "park"));
+                    .allowBlockingCallsInside("io.ringlite.engine.loop.EventLoop", "park")
+                    .nonBlockingThreadPredicate(p -> p.or(io.ringlite.engine.loop.EventLoop::runsInline))
+                    .addDynamicThreadPredicate(t -> true));
             installed = true;
         }
     }

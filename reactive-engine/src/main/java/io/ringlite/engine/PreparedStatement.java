@@ -31,4 +31,14 @@ public interface PreparedStatement {
 
     /** The program as EXPLAIN would print it (addr, opcode, p1, p2, p3, p4, p5, comment). */
     List<Object[]> explain();
+
+    /**
+     * True once the schema may have changed since this statement was prepared: executing it still
+     * works (it is recompiled from its text), but its column names, types, parameters and
+     * read-only flag may be out of date, so a cache of prepared statements should prepare it
+     * again. Any thread; a cheap volatile read.
+     */
+    default boolean isExpired() {
+        return false;
+    }
 }

@@ -14,14 +14,14 @@ import reactor.core.scheduler.NonBlocking;
  * where {@code backend.poll(true)} blocks because there is nothing else to do. Every detected
  * blocking call is recorded (and thrown in the offending thread) so tests can assert none happened.
  */
-final class BlockHoundSupport {
-    static final List<String> DETECTED = new CopyOnWriteArrayList<>();
+public final class BlockHoundSupport {
+    public static final List<String> DETECTED = new CopyOnWriteArrayList<>();
     private static boolean installed;
 
     private BlockHoundSupport() {
     }
 
-    static synchronized void install() {
+    public static synchronized void install() {
         if (installed) {
             return;
         }
@@ -30,7 +30,11 @@ final class BlockHoundSupport {
         for (BlockHoundIntegration integration : ServiceLoader.load(BlockHoundIntegration.class)) {
             builder.with(integration);
         }
-        builder.nonBlockingThreadPredicate(p -> p.or(t -> t instanceof NonBlocking))
+        // A caller running a statement inline owns the engine like the loop does and must not block
+        // either; every thread is "dynamic" (its predicate re-evaluated at each blocking call),
+        // because the same thread blocks freely outside its inline runs.
+        builder.nonBlockingThreadPredicate(p -> p.or(t -> t instanceof NonBlocking).or(EventLoop::runsInline))
+                .addDynamicThreadPredicate(t -> true)
                 .allowBlockingCallsInside(EventLoop.class.getName(), "park")
                 .blockingMethodCallback(m -> {
                     String where = m + " on " + Thread.currentThread().getName();

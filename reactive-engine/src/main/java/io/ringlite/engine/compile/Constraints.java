@@ -22,6 +22,11 @@ final class Constraints {
      * 0 (OR IGNORE).
      */
     static void emit(ProgramBuilder b, Table t, String alias, int first, int rRowid, int skipRow) {
+        emit(b, t, alias, first, rRowid, skipRow, Insn.OE_ABORT);
+    }
+
+    /** As above; a violation halts with conflict resolution {@code onError} (Halt p2). */
+    static void emit(ProgramBuilder b, Table t, String alias, int first, int rRowid, int skipRow, int onError) {
         for (int i = 0; i < t.columns().size(); i++) {
             Column c = t.columns().get(i);
             if (!c.notNull() || i == t.rowidAlias()) {
@@ -30,7 +35,7 @@ final class Constraints {
             if (skipRow != 0) {
                 b.emit(new Insn.IsNull(first + i, skipRow));
             } else {
-                b.emit(new Insn.HaltIfNull(ResultCode.CONSTRAINT_NOTNULL, 2, first + i,
+                b.emit(new Insn.HaltIfNull(ResultCode.CONSTRAINT_NOTNULL, onError, first + i,
                         "NOT NULL constraint failed: " + t.name() + "." + c.name()));
             }
         }
@@ -51,7 +56,7 @@ final class Constraints {
             if (skipRow != 0) {
                 b.emit(new Insn.Goto(skipRow));
             } else {
-                b.emit(new Insn.Halt(ResultCode.CONSTRAINT_CHECK, 2, "CHECK constraint failed: " + check.label()));
+                b.emit(new Insn.Halt(ResultCode.CONSTRAINT_CHECK, onError, "CHECK constraint failed: " + check.label()));
             }
             b.resolve(ok);
         }

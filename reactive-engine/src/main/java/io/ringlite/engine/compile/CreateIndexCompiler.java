@@ -88,9 +88,6 @@ final class CreateIndexCompiler {
         if (t.rootPage() == 0) {
             throw new DatabaseException(ResultCode.ERROR, "virtual tables may not be indexed");
         }
-        if (t.withoutRowid()) {
-            throw Compiler.notSupported("WITHOUT ROWID tables");
-        }
         List<String> cols = new ArrayList<>();
         List<Boolean> desc = new ArrayList<>();
         List<String> colls = new ArrayList<>();
@@ -127,8 +124,8 @@ final class CreateIndexCompiler {
 
         int tableCursor = b.allocCursor();
         IndexMaintenance.Target target = IndexMaintenance.describe(t, x, b.allocCursor());
-        b.emit(new Insn.OpenRead(tableCursor, t.rootPage(), 0, t.columns().size()));
-        b.emit(new Insn.OpenWrite(target.cursor(), rRoot, 0, target.keyColumns() + 1, target.keyInfo(), true));
+        b.emit(Scope.open(t, tableCursor, false));
+        b.emit(new Insn.OpenWrite(target.cursor(), rRoot, 0, target.entryFields(), target.keyInfo(), true));
         int done = b.newLabel();
         b.emit(new Insn.Rewind(tableCursor, done));
         int loop = b.currentAddress();

@@ -28,8 +28,11 @@ import java.util.Locale;
  * from the table name on (so IF NOT EXISTS, TEMP and a "main." prefix are dropped).
  * Constraints that need an automatic index (UNIQUE, a PRIMARY KEY that is not the rowid alias)
  * get one, named and numbered as SQLite names them ({@code sqlite_autoindex_T_N}, sql NULL).
- * WITHOUT ROWID, AUTOINCREMENT (sqlite_sequence) and generated columns are refused for now: a
- * file written without those structures would not be what SQLite expects.
+ * A WITHOUT ROWID table's B-tree is an index B-tree ({@code CreateBtree} with BTREE_BLOBKEY)
+ * that is its PRIMARY KEY index: that index gets no B-tree and no sqlite_schema row of its own,
+ * though it keeps its number (withoutrowid.html; SQLite's convertToWithoutRowidTable).
+ * AUTOINCREMENT (sqlite_sequence) and generated columns are refused for now: a file written
+ * without those structures would not be what SQLite expects.
  */
 final class CreateTableCompiler {
     /** Header cookie numbers (field at byte offset 36 + 4n). */
@@ -78,8 +81,8 @@ final class CreateTableCompiler {
                 }
             });
         }
-        if (t.withoutRowid()) {
-            throw Compiler.notSupported("WITHOUT ROWID tables");
+        if (t.indexOrganized()) {
+            IndexMaintenance.tableKeyInfo(t); // unknown collations fail here, as in SQLite
         }
         if (t.autoincrement()) {
             throw Compiler.notSupported("AUTOINCREMENT");
@@ -103,9 +106,11 @@ final class CreateTableCompiler {
 
         java.util.List<String> autoNames = new java.util.ArrayList<>();
         for (io.ringlite.engine.schema.Index x : autos) {
-            autoNames.add(x.name());
+            if (!(t.withoutRowid() && x.primaryKey())) {
+                autoNames.add(x.name());
+            }
         }
-        return schemaRow(schema, "table", name, sql, true, autoNames);
+        return schemaRow(schema, "table", name, sql, true, autoNames, t.withoutRowid());
     }
 
     /**
@@ -113,16 +118,17 @@ final class CreateTableCompiler {
      * has root page 0), the row (type, name, name, root, sql), the schema cookie + 1.
      */
     static Program schemaRow(Schema schema, String type, String name, String sql, boolean createBtree) {
-        return schemaRow(schema, type, name, sql, createBtree, java.util.List.of());
+        return schemaRow(schema, type, name, sql, createBtree, java.util.List.of(), false);
     }
 
     /**
      * As {@link #schemaRow(Schema, String, String, String, boolean)}, followed by the rows of
      * the table's automatic indexes (type 'index', no sql), each with a new index B-tree, as
-     * SQLite writes them: table root first, then the index roots, rows in that order.
+     * SQLite writes them: table root first, then the index roots, rows in that order. With
+     * {@code indexTree} the table's own B-tree is an index B-tree (WITHOUT ROWID).
      */
     static Program schemaRow(Schema schema, String type, String name, String sql, boolean createBtree,
-                             java.util.List<String> autoIndexes) {
+                             java.util.List<String> autoIndexes, boolean indexTree) {
         ProgramBuilder b = new ProgramBuilder();
         int txn = b.newLabel();
         b.emit(new Insn.Init(txn));
@@ -135,7 +141,7 @@ final class CreateTableCompiler {
         b.resolve(formatSet);
         int rRoot = b.allocRegister();
         if (createBtree) {
-            b.emit(new Insn.CreateBtree(0, rRoot, 1));
+            b.emit(new Insn.CreateBtree(0, rRoot, indexTree ? Insn.BTREE_BLOBKEY : 1));
         } else {
             b.emit(new Insn.Integer(0, rRoot));
         }

@@ -10,9 +10,9 @@ import io.ringlite.vdbe.ProgramBuilder;
 import io.ringlite.vdbe.op.Insn;
 
 /**
- * Code for {@code DELETE FROM t [WHERE ...]} on a rowid table: collect the rowids first
- * ({@link RowidCollector}), then for each row remove its entries from every index (IdxDelete)
- * and delete it, counting changes.
+ * Code for {@code DELETE FROM t [WHERE ...]}: collect the rowids (of a WITHOUT ROWID table: the
+ * PRIMARY KEYs) first ({@link RowidCollector}), then for each row remove its entries from every
+ * index (IdxDelete) and delete it, counting changes.
  */
 final class DeleteCompiler {
     private DeleteCompiler() {
@@ -37,7 +37,7 @@ final class DeleteCompiler {
         if (del.where() != null) {
             ExprCompiler.checkNoAggregate(del.where());
         }
-        b.emit(new Insn.OpenWrite(scope.cursor(), t.rootPage(), 0, t.columns().size()));
+        b.emit(Scope.open(t, scope.cursor(), true));
         java.util.List<IndexMaintenance.Target> indexes = IndexMaintenance.openAll(b, t);
         RowidCollector rows = new RowidCollector(b, scope, new SelectCompiler.Context(schema));
         rows.collect(del.where());
@@ -59,8 +59,8 @@ final class DeleteCompiler {
         if (t == Schema.SQLITE_SCHEMA) {
             throw new DatabaseException(ResultCode.ERROR, "table " + name.name() + " may not be modified");
         }
-        if (t.withoutRowid()) {
-            throw Compiler.notSupported("WITHOUT ROWID tables");
+        if (t.withoutRowid() && !t.indexOrganized()) {
+            throw new IllegalStateException("invariant: WITHOUT ROWID table " + t.name() + " has no key layout");
         }
         if (t.rootPage() == 0) {
             throw Compiler.notSupported("virtual tables");

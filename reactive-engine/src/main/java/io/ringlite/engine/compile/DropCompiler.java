@@ -19,6 +19,13 @@ import io.ringlite.vdbe.op.Insn;
  * sqlite_schema row (found by type and name, collected first as every delete is) and bumps the
  * schema cookie. DROP TABLE and DROP INDEX also free the object's pages to the freelist
  * (Destroy) and delete the rows of the table's indexes.
+ *
+ * <p>Auto-vacuum files: as SQLite's OP_Destroy, each Destroy fills the freed root slot with the
+ * file's largest root page. The storage layer does the move and patches the moved tree's
+ * sqlite_schema row itself ({@code Pager.freeRoot}), so the program is the same for every file;
+ * the sqlite_schema rows of the dropped objects are deleted before the Destroys (so the only row
+ * naming the moved root is the moved tree's), and the roots are destroyed largest first, so no
+ * root still to be destroyed is ever the one that moves.
  */
 final class DropCompiler {
     private DropCompiler() {

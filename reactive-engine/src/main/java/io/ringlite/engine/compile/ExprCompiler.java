@@ -194,7 +194,7 @@ final class ExprCompiler {
             return;
         }
         Object dflt = r.def().defaultValue() instanceof Expr.Literal lit ? lit.value() : null;
-        b.emit(new Insn.Column(r.cursor(), r.column(), target, dflt));
+        b.emit(new Insn.Column(r.cursor(), r.field(), target, dflt));
         if (r.def().affinity() == Affinity.REAL) {
             b.emit(new Insn.RealAffinity(target));
         }
@@ -320,15 +320,14 @@ final class ExprCompiler {
     }
 
     static Affinity comparisonAffinity(Affinity a, Affinity b) {
-        boolean hasA = a != null && a != Affinity.BLOB;
-        boolean hasB = b != null && b != Affinity.BLOB;
-        if (hasA && hasB) {
+        // A BLOB-affinity column (or CAST AS BLOB) counts as having an affinity, as in SQLite's
+        // sqlite3CompareAffinity: against a TEXT operand no conversion happens (sqlite3 3.40:
+        // a no-type column holding 5.0 is not = CAST(5.0 AS TEXT)).
+        if (a != null && b != null) {
             return a.isNumeric() || b.isNumeric() ? Affinity.NUMERIC : null;
         }
-        if (hasA) {
-            return a;
-        }
-        return hasB ? b : null;
+        Affinity one = a != null ? a : b;
+        return one == Affinity.BLOB ? null : one;
     }
 
     /** The collation of a comparison between {@code left} and {@code right}. */
@@ -339,6 +338,11 @@ final class ExprCompiler {
         }
         if (explicit == null) {
             explicit = columnCollation(left);
+            // A column without a declared collation is BINARY and still decides (SQLite's
+            // sqlite3BinaryCompareCollSeq): text = nocase_col is a BINARY comparison.
+            if (explicit == null && isNonRowidColumn(left)) {
+                explicit = "BINARY";
+            }
         }
         if (explicit == null) {
             explicit = columnCollation(right);
@@ -351,6 +355,14 @@ final class ExprCompiler {
             throw new DatabaseException(ResultCode.ERROR_MISSING_COLLSEQ, "no such collation sequence: " + explicit);
         }
         return c;
+    }
+
+    private boolean isNonRowidColumn(Expr e) {
+        if (e instanceof Expr.ColumnRef ref && scope != null) {
+            Scope.Resolved r = scope.resolve(ref);
+            return r != null && !r.isRowid() && r.def() != null;
+        }
+        return false;
     }
 
     /** Collation named by COLLATE on {@code e}, or null. */
@@ -413,7 +425,8 @@ final class ExprCompiler {
         b.emit(new Insn.Integer(0, sawNull));
         for (Expr v : in.values()) {
             int rv = compileToNew(v);
-            b.emit(comparison(BinaryOp.EQ, in.operand(), v, rx, rv, found, 0));
+            Collation coll = inListCollation(in, v);
+            b.emit(new Insn.Eq(rv, found, rx, coll == Collation.BINARY ? null : coll, inListAffinity(in), 0));
             int next = b.newLabel();
             b.emit(new Insn.NotNull(rv, next));
             b.emit(new Insn.Integer(1, sawNull));
@@ -425,6 +438,25 @@ final class ExprCompiler {
         b.resolve(found);
         b.emit(new Insn.Integer(in.not() ? 0 : 1, target));
         b.resolve(done);
+    }
+
+    /**
+     * The affinity of {@code x IN (list)}'s comparisons: the left operand's alone (sqlite3 3.40:
+     * a TEXT column holding '5.0' is not IN (CAST('5' AS INTEGER), 1)). A one-item list is
+     * SQLite's {@code x = +item}, whose unary plus drops the item's affinity too.
+     */
+    Affinity inListAffinity(Expr.InList in) {
+        Affinity a = affinity(in.operand());
+        return a == Affinity.BLOB ? null : a;
+    }
+
+    /**
+     * The collation of {@code x IN (list)}'s comparison with {@code item}: the left operand's
+     * (explicit, else its column's); a one-item list is {@code x = +item}, where a COLLATE on
+     * the item counts as in any comparison.
+     */
+    Collation inListCollation(Expr.InList in, Expr item) {
+        return in.values().size() == 1 ? collation(in.operand(), item) : collation(in.operand(), in.operand());
     }
 
     private void like(Expr.Like like, int target) {

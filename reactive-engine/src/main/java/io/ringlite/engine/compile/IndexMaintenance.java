@@ -2,6 +2,7 @@ package io.ringlite.engine.compile;
 
 import io.ringlite.engine.schema.Column;
 import io.ringlite.engine.schema.Index;
+import io.ringlite.engine.schema.PrimaryKey;
 import io.ringlite.engine.schema.Table;
 import io.ringlite.engine.schema.TableDefinition;
 import io.ringlite.engine.sql.Expr;
@@ -35,20 +36,40 @@ import java.util.List;
  * <p>Indexes are visited in reverse sqlite_schema order, which is the order SQLite checks them
  * in, so the first violated constraint (and its message) is SQLite's.
  *
+ * <p>WITHOUT ROWID tables (withoutrowid.html section 4; fileformat2 "Index B-Tree"): an index
+ * entry ends with the table's key fields that its own key does not already hold (same column,
+ * same collation) instead of a rowid; those fields sort in the key's direction for CREATE INDEX,
+ * ascending for the automatic indexes of CREATE TABLE (SQLite keeps that quirk for
+ * compatibility). The table itself takes part in the checks as the target {@link Target#table()}:
+ * its PRIMARY KEY is probed in the place SQLite's index list puts it, and a conflict there is
+ * {@code SQLITE_CONSTRAINT_PRIMARYKEY}.
+ *
  * <p>Not yet: ON CONFLICT clauses on constraints (writes to such tables are refused), UPDATE OR
- * IGNORE/REPLACE, WITHOUT ROWID tables.
+ * IGNORE/REPLACE.
  */
 final class IndexMaintenance {
-    /** One index of the target table and the cursor it is open on. */
     /**
-     * @param columns table column of each key field, or {@link #EXPRESSION} ({@code exprs[i]} then)
-     * @param where   the WHERE of a partial index, else null: rows for which it is not true have
-     *                no entry
+     * One index of the target table and the cursor it is open on.
+     *
+     * @param columns  table column of each key field, or {@link #EXPRESSION} ({@code exprs[i]} then)
+     * @param where    the WHERE of a partial index, else null: rows for which it is not true have
+     *                 no entry
+     * @param suffix   null for a rowid table (an entry ends with the rowid); for a WITHOUT ROWID
+     *                 table the table columns an entry holds after its key
+     * @param keyField for a WITHOUT ROWID table: the entry field holding each of the table's key
+     *                 fields; else null
+     * @param table    this target is the WITHOUT ROWID table itself (probed, never written here)
      */
     record Target(Index index, int cursor, int[] columns, Expr[] exprs, Expr where, KeyInfo keyInfo,
-                  String affinity, String label, ResultCode conflictCode) {
+                  String affinity, String label, ResultCode conflictCode, int[] suffix, int[] keyField,
+                  boolean table) {
         int keyColumns() {
             return columns.length;
+        }
+
+        /** Fields of one entry: the key, then the rowid or the table key's other fields. */
+        int entryFields() {
+            return columns.length + (suffix == null ? 1 : suffix.length);
         }
     }
 
@@ -80,16 +101,124 @@ final class IndexMaintenance {
 
     /** Opens a write cursor on every index of {@code t}; returns them in checking order. */
     static List<Target> openAll(ProgramBuilder b, Table t) {
+        return openAll(b, t, -1);
+    }
+
+    /**
+     * As {@link #openAll(ProgramBuilder, Table)}; for a WITHOUT ROWID table the list also holds
+     * the table itself (open on {@code tableCursor}) where SQLite checks its PRIMARY KEY.
+     */
+    static List<Target> openAll(ProgramBuilder b, Table t, int tableCursor) {
         checkMaintainable(t);
         List<Target> out = new ArrayList<>();
         List<Index> order = new ArrayList<>(t.indexes());
+        Target key = null;
+        int keyAt = -1;
+        if (t.indexOrganized() && tableCursor >= 0) {
+            key = tableTarget(t, tableCursor);
+            keyAt = keyPosition(t, order);
+        }
         Collections.reverse(order);
-        for (Index x : order) {
+        if (keyAt >= 0) {
+            keyAt = order.size() - keyAt;
+        }
+        for (int i = 0; i <= order.size(); i++) {
+            if (i == keyAt) {
+                out.add(key);
+            }
+            if (i == order.size()) {
+                break;
+            }
+            Index x = order.get(i);
             Target target = describe(t, x, b.allocCursor());
-            b.emit(new Insn.OpenWrite(target.cursor(), x.rootPage(), 0, target.keyColumns() + 1, target.keyInfo()));
+            b.emit(new Insn.OpenWrite(target.cursor(), x.rootPage(), 0, target.entryFields(), target.keyInfo()));
             out.add(target);
         }
         return out;
+    }
+
+    /**
+     * Where the PRIMARY KEY of a WITHOUT ROWID table stands among its indexes in creation order
+     * (sqlite_schema order): after the automatic indexes numbered before it. SQLite checks
+     * indexes newest first, so this decides which of two violated constraints is reported.
+     */
+    private static int keyPosition(Table t, List<Index> creationOrder) {
+        List<Index> autos = TableDefinition.autoIndexes(t);
+        int keyNumber = autos.size() + 1;
+        for (int k = 0; k < autos.size(); k++) {
+            if (autos.get(k).primaryKey()) {
+                keyNumber = k + 1;
+            }
+        }
+        String prefix = "sqlite_autoindex_" + t.name() + "_";
+        int at = 0;
+        for (Index x : creationOrder) {
+            if (!x.automatic() || !x.name().regionMatches(true, 0, prefix, 0, prefix.length())) {
+                break;
+            }
+            int n;
+            try {
+                n = Integer.parseInt(x.name().substring(prefix.length()));
+            } catch (NumberFormatException e) {
+                break;
+            }
+            if (n > keyNumber) {
+                break;
+            }
+            at++;
+        }
+        return at;
+    }
+
+    /** The KeyInfo of a WITHOUT ROWID table's B-tree: its key fields, directions and collations. */
+    static KeyInfo tableKeyInfo(Table t) {
+        PrimaryKey pk = t.primaryKey();
+        List<Boolean> desc = new ArrayList<>(pk.size());
+        List<Collation> colls = new ArrayList<>(pk.size());
+        for (int k = 0; k < pk.size(); k++) {
+            desc.add(pk.descending()[k]);
+            colls.add(collation(pk.collations()[k]));
+        }
+        return KeyInfo.ofIndex(desc, colls);
+    }
+
+    private static Collation collation(String name) {
+        Collation coll = Collation.named(name);
+        if (coll == null) {
+            throw new DatabaseException(ResultCode.ERROR_MISSING_COLLSEQ, "no such collation sequence: " + name);
+        }
+        return coll;
+    }
+
+    /** The WITHOUT ROWID table {@code t} itself as a check target on {@code cursor}. */
+    static Target tableTarget(Table t, int cursor) {
+        PrimaryKey pk = t.primaryKey();
+        int n = pk.size();
+        List<String> names = new ArrayList<>(n);
+        List<Boolean> desc = new ArrayList<>(n);
+        StringBuilder label = new StringBuilder();
+        StringBuilder aff = new StringBuilder();
+        int[] keyField = new int[n];
+        for (int k = 0; k < n; k++) {
+            Column c = t.columns().get(pk.columns()[k]);
+            names.add(c.name());
+            desc.add(pk.descending()[k]);
+            if (k > 0) {
+                label.append(", ");
+            }
+            label.append(t.name()).append('.').append(c.name());
+            aff.append(indexAffinity(c).code());
+            keyField[k] = k;
+        }
+        Index self = new Index(t.name(), t.name(), t.rootPage(), names, true, null, desc,
+                java.util.Arrays.asList(pk.collations()), true, false);
+        return new Target(self, cursor, pk.columns().clone(), new Expr[n], null, tableKeyInfo(t), aff.toString(),
+                label.toString(), ResultCode.CONSTRAINT_PRIMARYKEY, new int[0], keyField, true);
+    }
+
+    /** An index stores an integral REAL as an integer, as a NUMERIC column would. */
+    private static Affinity indexAffinity(Column col) {
+        return col.affinity() == Affinity.REAL ? Affinity.NUMERIC : col.affinity();
     }
 
     /** How index {@code x} of {@code t} is keyed, for a cursor number. */
@@ -113,6 +242,7 @@ final class IndexMaintenance {
         boolean anyExpression = false;
         List<Boolean> desc = new ArrayList<>(n + 1);
         List<Collation> colls = new ArrayList<>(n + 1);
+        String[] collNames = new String[n];
         StringBuilder aff = new StringBuilder();
         StringBuilder label = new StringBuilder();
         for (int i = 0; i < n; i++) {
@@ -123,7 +253,8 @@ final class IndexMaintenance {
                 String collName = x.collations().get(i) == null ? "BINARY" : x.collations().get(i);
                 Collation coll = Collation.named(collName);
                 if (coll == null) {
-                    throw new DatabaseException(ResultCode.ERROR, "no such collation sequence: " + collName);
+                    throw new DatabaseException(ResultCode.ERROR_MISSING_COLLSEQ,
+                            "no such collation sequence: " + collName);
                 }
                 colls.add(coll);
                 aff.append(Affinity.BLOB.code());
@@ -139,32 +270,61 @@ final class IndexMaintenance {
             String collName = TableDefinition.effectiveCollation(t, name, x.collations().get(i));
             Collation coll = Collation.named(collName);
             if (coll == null) {
-                throw new DatabaseException(ResultCode.ERROR, "no such collation sequence: " + collName);
+                throw new DatabaseException(ResultCode.ERROR_MISSING_COLLSEQ,
+                        "no such collation sequence: " + collName);
             }
             colls.add(coll);
+            collNames[i] = collName;
             Column col = t.columns().get(c);
-            // An index stores an integral REAL as an integer, as a NUMERIC column would.
-            Affinity a = c == t.rowidAlias() ? Affinity.INTEGER
-                    : col.affinity() == Affinity.REAL ? Affinity.NUMERIC : col.affinity();
+            Affinity a = c == t.rowidAlias() ? Affinity.INTEGER : indexAffinity(col);
             aff.append(a.code());
             if (i > 0) {
                 label.append(", ");
             }
             label.append(t.name()).append('.').append(col.name());
         }
-        desc.add(false);
-        colls.add(Collation.BINARY);
+        int[] suffix = null;
+        int[] keyField = null;
+        if (t.indexOrganized()) {
+            PrimaryKey pk = t.primaryKey();
+            keyField = new int[pk.size()];
+            List<Integer> extra = new ArrayList<>();
+            for (int k = 0; k < pk.size(); k++) {
+                int dup = -1;
+                for (int i = 0; i < n && dup < 0; i++) {
+                    if (cols[i] != EXPRESSION && pk.sameField(k, cols[i], collNames[i])) {
+                        dup = i;
+                    }
+                }
+                if (dup >= 0) {
+                    keyField[k] = dup;
+                    continue;
+                }
+                keyField[k] = n + extra.size();
+                extra.add(pk.columns()[k]);
+                // SQLite's automatic indexes keep these fields ascending (ticket bba7b69f9849b5bf).
+                desc.add(!x.automatic() && pk.descending()[k]);
+                colls.add(collation(pk.collations()[k]));
+                aff.append(indexAffinity(t.columns().get(pk.columns()[k])).code());
+            }
+            suffix = extra.stream().mapToInt(Integer::intValue).toArray();
+        } else {
+            desc.add(false);
+            colls.add(Collation.BINARY);
+        }
         ResultCode code = x.primaryKey() ? ResultCode.CONSTRAINT_PRIMARYKEY : ResultCode.CONSTRAINT_UNIQUE;
         String text = anyExpression ? "index '" + x.name() + "'" : label.toString();
-        return new Target(x, cursor, cols, exprs, where, KeyInfo.ofIndex(desc, colls), aff.toString(), text, code);
+        return new Target(x, cursor, cols, exprs, where, KeyInfo.ofIndex(desc, colls), aff.toString(), text, code,
+                suffix, keyField, false);
     }
 
     /**
-     * Copies the key of the row in registers {@code first..} (rowid in {@code rRowid}) into new
-     * registers: the key columns, then the rowid. Returns the first of them.
+     * Copies the entry of the row in registers {@code first..} (rowid in {@code rRowid}) into new
+     * registers: the key columns, then the rowid (or a WITHOUT ROWID table's other key fields).
+     * Returns the first of them.
      */
     static int keyFromRegisters(ProgramBuilder b, Table t, Target x, int first, int rRowid) {
-        int start = b.allocRegisters(x.keyColumns() + 1);
+        int start = b.allocRegisters(x.entryFields());
         for (int i = 0; i < x.keyColumns(); i++) {
             int c = x.columns()[i];
             if (c == EXPRESSION) {
@@ -173,13 +333,19 @@ final class IndexMaintenance {
                 b.emit(new Insn.SCopy(c == t.rowidAlias() ? rRowid : first + c, start + i));
             }
         }
-        b.emit(new Insn.SCopy(rRowid, start + x.keyColumns()));
+        if (x.suffix() == null) {
+            b.emit(new Insn.SCopy(rRowid, start + x.keyColumns()));
+        } else {
+            for (int j = 0; j < x.suffix().length; j++) {
+                b.emit(new Insn.SCopy(first + x.suffix()[j], start + x.keyColumns() + j));
+            }
+        }
         return start;
     }
 
     /** As {@link #keyFromRegisters} for the row table cursor {@code tableCursor} is on. */
     static int keyFromCursor(ProgramBuilder b, Table t, Target x, int tableCursor) {
-        int start = b.allocRegisters(x.keyColumns() + 1);
+        int start = b.allocRegisters(x.entryFields());
         for (int i = 0; i < x.keyColumns(); i++) {
             int c = x.columns()[i];
             if (c == EXPRESSION) {
@@ -187,10 +353,16 @@ final class IndexMaintenance {
             } else if (c == t.rowidAlias()) {
                 b.emit(new Insn.Rowid(tableCursor, start + i));
             } else {
-                b.emit(new Insn.Column(tableCursor, c, start + i));
+                b.emit(new Insn.Column(tableCursor, t.storageField(c), start + i));
             }
         }
-        b.emit(new Insn.Rowid(tableCursor, start + x.keyColumns()));
+        if (x.suffix() == null) {
+            b.emit(new Insn.Rowid(tableCursor, start + x.keyColumns()));
+        } else {
+            for (int j = 0; j < x.suffix().length; j++) {
+                b.emit(new Insn.Column(tableCursor, t.storageField(x.suffix()[j]), start + x.keyColumns() + j));
+            }
+        }
         return start;
     }
 
@@ -234,9 +406,12 @@ final class IndexMaintenance {
     /** Removes the entries of the row table cursor {@code tableCursor} is on from every index. */
     static void deleteEntries(ProgramBuilder b, Table t, List<Target> targets, int tableCursor) {
         for (Target x : targets) {
+            if (x.table()) {
+                continue;
+            }
             int skip = skipUnlessInIndex(b, t, x, tableCursor);
             int start = keyFromCursor(b, t, x, tableCursor);
-            b.emit(new Insn.IdxDelete(x.cursor(), start, x.keyColumns() + 1));
+            b.emit(new Insn.IdxDelete(x.cursor(), start, x.entryFields()));
             resolve(b, skip);
         }
     }
@@ -262,14 +437,38 @@ final class IndexMaintenance {
     static void insertAll(ProgramBuilder b, Table t, List<Target> targets, int[] keys, int first, int rRowid) {
         for (int k = 0; k < keys.length; k++) {
             Target x = targets.get(k);
+            if (x.table()) {
+                continue;
+            }
             int skip = skipUnlessInIndex(b, t, x, first, rRowid);
             insertEntry(b, x, keys[k]);
             resolve(b, skip);
         }
     }
 
-    /** What a UNIQUE conflict does. */
-    enum OnConflict { ABORT, IGNORE, REPLACE }
+    /** What a UNIQUE conflict does (lang_conflict). */
+    enum OnConflict {
+        ABORT, IGNORE, REPLACE, FAIL, ROLLBACK;
+
+        /** Halt p2 when the conflict fails the statement. */
+        int haltCode() {
+            return switch (this) {
+                case FAIL -> Insn.OE_FAIL;
+                case ROLLBACK -> Insn.OE_ROLLBACK;
+                default -> Insn.OE_ABORT;
+            };
+        }
+
+        static OnConflict of(Statement.Conflict c) {
+            return c == null ? ABORT : switch (c) {
+                case IGNORE -> IGNORE;
+                case REPLACE -> REPLACE;
+                case FAIL -> FAIL;
+                case ROLLBACK -> ROLLBACK;
+                default -> ABORT;
+            };
+        }
+    }
 
     /**
      * Probes UNIQUE index {@code x} with the key at {@code start}. ABORT halts with SQLite's
@@ -284,12 +483,24 @@ final class IndexMaintenance {
         int ok = b.newLabel();
         b.emit(new Insn.NoConflict(x.cursor(), ok, start, x.keyColumns()));
         switch (onConflict) {
-            case ABORT -> b.emit(new Insn.Halt(x.conflictCode(), 2, "UNIQUE constraint failed: " + x.label()));
+            case ABORT, FAIL, ROLLBACK -> b.emit(new Insn.Halt(x.conflictCode(), onConflict.haltCode(),
+                    "UNIQUE constraint failed: " + x.label()));
             case IGNORE -> b.emit(new Insn.Goto(skipRow));
             case REPLACE -> {
-                int rConflict = b.allocRegister();
-                b.emit(new Insn.IdxRowid(x.cursor(), rConflict));
-                b.emit(new Insn.NotExists(tableCursor, ok, rConflict));
+                if (x.table()) {
+                    // NoConflict left the table cursor on the row with this key.
+                } else if (x.keyField() != null) {
+                    int nKey = x.keyField().length;
+                    int rKey = b.allocRegisters(nKey);
+                    for (int k = 0; k < nKey; k++) {
+                        b.emit(new Insn.Column(x.cursor(), x.keyField()[k], rKey + k));
+                    }
+                    b.emit(new Insn.NotFound(tableCursor, ok, rKey, nKey));
+                } else {
+                    int rConflict = b.allocRegister();
+                    b.emit(new Insn.IdxRowid(x.cursor(), rConflict));
+                    b.emit(new Insn.NotExists(tableCursor, ok, rConflict));
+                }
                 deleteEntries(b, t, all, tableCursor);
                 b.emit(new Insn.Delete(tableCursor, 0, t.name()));
             }
@@ -300,7 +511,7 @@ final class IndexMaintenance {
     /** Writes the entry whose fields are at {@code start} into index {@code x}. */
     static void insertEntry(ProgramBuilder b, Target x, int start) {
         int rec = b.allocRegister();
-        b.emit(new Insn.MakeRecord(start, x.keyColumns() + 1, rec, x.affinity()));
-        b.emit(new Insn.IdxInsert(x.cursor(), rec, start, x.keyColumns() + 1, 0));
+        b.emit(new Insn.MakeRecord(start, x.entryFields(), rec, x.affinity()));
+        b.emit(new Insn.IdxInsert(x.cursor(), rec, start, x.entryFields(), 0));
     }
 }

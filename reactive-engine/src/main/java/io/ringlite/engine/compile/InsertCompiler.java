@@ -14,7 +14,7 @@ import io.ringlite.vdbe.op.Insn;
 import java.util.List;
 
 /**
- * Code for {@code INSERT [OR REPLACE|IGNORE] INTO t [(cols)] VALUES (...), ...} and
+ * Code for {@code INSERT [OR REPLACE|IGNORE|ABORT|ROLLBACK] INTO t [(cols)] VALUES (...), ...} and
  * {@code DEFAULT VALUES} into a rowid table. Per row, as SQLite does:
  *
  * <pre>
@@ -31,6 +31,12 @@ import java.util.List;
  * </pre>
  *
  * A failing row aborts the whole statement; the VM rolls its changes back (ABORT).
+ *
+ * <p>Into a WITHOUT ROWID table: no rowid; Affinity on the row; NOT NULL (the key columns are
+ * NOT NULL) and CHECK; then the table's PRIMARY KEY is probed like a UNIQUE index, in SQLite's
+ * index order ("UNIQUE constraint failed: t.a, t.b", SQLITE_CONSTRAINT_PRIMARYKEY; IGNORE
+ * skips, REPLACE deletes the old row); the row is the record of its fields in key-first order,
+ * written with IdxInsert, which counts the change (last_insert_rowid stays as it was).
  *
  * <p>{@code INSERT ... SELECT} first runs the query into a sorter keyed by a sequence number
  * (so rows keep the query's order, and a query reading the target table never sees the rows
@@ -51,15 +57,17 @@ final class InsertCompiler {
             throw Compiler.notSupported("upsert (ON CONFLICT DO)");
         }
         Conflict conflict = ins.conflict() == null ? Conflict.ABORT : ins.conflict();
-        if (conflict == Conflict.FAIL || conflict == Conflict.ROLLBACK) {
-            throw Compiler.notSupported("INSERT OR " + conflict.name());
+        if (conflict == Conflict.FAIL) {
+            // The VM keeps the rows before the failing one (Halt OE_FAIL), but the runtime rolls
+            // back an auto-commit statement that failed; SQLite commits them.
+            throw Compiler.notSupported("INSERT OR FAIL");
         }
         Table t = Compiler.table(schema, ins.table().schema(), ins.table().name());
         if (t == Schema.SQLITE_SCHEMA) {
             throw new DatabaseException(ResultCode.ERROR, "table " + ins.table().name() + " may not be modified");
         }
-        if (t.withoutRowid()) {
-            throw Compiler.notSupported("WITHOUT ROWID tables");
+        if (t.withoutRowid() && !t.indexOrganized()) {
+            throw new IllegalStateException("invariant: WITHOUT ROWID table " + t.name() + " has no key layout");
         }
         if (t.rootPage() == 0) {
             throw Compiler.notSupported("virtual tables");
@@ -100,8 +108,8 @@ final class InsertCompiler {
         int txn = b.newLabel();
         b.emit(new Insn.Init(txn));
         int cursor = b.allocCursor();
-        b.emit(new Insn.OpenWrite(cursor, t.rootPage(), 0, n));
-        List<IndexMaintenance.Target> indexes = IndexMaintenance.openAll(b, t);
+        b.emit(Scope.open(t, cursor, true));
+        List<IndexMaintenance.Target> indexes = IndexMaintenance.openAll(b, t, cursor);
         ExprCompiler ec = new ExprCompiler(b, null, new SelectCompiler.Context(schema));
         RowWriter writer = new RowWriter(b, t, cursor, conflict, ec, indexes);
 
@@ -231,6 +239,10 @@ final class InsertCompiler {
          */
         void row(int[] target, Values values, java.util.function.IntPredicate isLiteral,
                  java.util.function.IntFunction<Expr> literal) {
+            if (t.indexOrganized()) {
+                rowWithoutRowid(target, values);
+                return;
+            }
             int n = t.columns().size();
             int rowDone = b.newLabel();
             int rRowid = b.allocRegister();
@@ -292,7 +304,8 @@ final class InsertCompiler {
                 // Index keys are built from these registers: they must hold the stored types.
                 b.emit(new Insn.Affinity(first, t.affinityString().length(), t.affinityString()));
             }
-            Constraints.emit(b, t, t.name(), first, rRowid, conflict == Conflict.IGNORE ? rowDone : 0);
+            Constraints.emit(b, t, t.name(), first, rRowid, conflict == Conflict.IGNORE ? rowDone : 0,
+                    onConflict().haltCode());
             if (explicitRowid && conflict == Conflict.REPLACE && !indexes.isEmpty()) {
                 // The row this one replaces leaves its index entries behind otherwise.
                 int free = b.newLabel();
@@ -307,21 +320,85 @@ final class InsertCompiler {
                 if (conflict == Conflict.IGNORE) {
                     b.emit(new Insn.Goto(rowDone));
                 } else {
-                    b.emit(new Insn.Halt(ResultCode.CONSTRAINT_PRIMARYKEY, 2, "UNIQUE constraint failed: " + pkName));
+                    b.emit(new Insn.Halt(ResultCode.CONSTRAINT_PRIMARYKEY, onConflict().haltCode(),
+                            "UNIQUE constraint failed: " + pkName));
                 }
                 b.resolve(unique);
             }
-            IndexMaintenance.OnConflict onConflict = switch (conflict) {
-                case IGNORE -> IndexMaintenance.OnConflict.IGNORE;
-                case REPLACE -> IndexMaintenance.OnConflict.REPLACE;
-                default -> IndexMaintenance.OnConflict.ABORT;
-            };
-            int[] keys = IndexMaintenance.checkAll(b, t, indexes, first, rRowid, onConflict, rowDone, cursor);
+            int[] keys = IndexMaintenance.checkAll(b, t, indexes, first, rRowid, onConflict(), rowDone, cursor);
             IndexMaintenance.insertAll(b, t, indexes, keys, first, rRowid);
             int rec = b.allocRegister();
             b.emit(new Insn.MakeRecord(first, n, rec, t.affinityString()));
             b.emit(new Insn.Insert(cursor, rec, rRowid, t.name(), Insn.OPFLAG_NCHANGE | Insn.OPFLAG_LASTROWID));
             b.resolve(rowDone);
         }
+
+        /** {@link #row} for a WITHOUT ROWID table. */
+        private void rowWithoutRowid(int[] target, Values values) {
+            int n = t.columns().size();
+            int rowDone = b.newLabel();
+            int first = b.allocRegisters(n);
+            boolean[] given = new boolean[n];
+            for (int i = 0; i < target.length; i++) {
+                given[target[i]] = true;
+                values.load(i, first + target[i]);
+            }
+            for (int col = 0; col < n; col++) {
+                if (!given[col]) {
+                    Expr dflt = t.columns().get(col).defaultValue();
+                    if (dflt == null) {
+                        b.emit(new Insn.Null(first + col));
+                    } else {
+                        ec.compile(dflt, first + col);
+                    }
+                }
+            }
+            if (conflict == Conflict.REPLACE) {
+                substituteDefaults(first);
+            }
+            if (t.affinityString() != null) {
+                // Keys are built from these registers: they must hold the stored types.
+                b.emit(new Insn.Affinity(first, t.affinityString().length(), t.affinityString()));
+            }
+            Constraints.emit(b, t, t.name(), first, 0, conflict == Conflict.IGNORE ? rowDone : 0,
+                    onConflict().haltCode());
+            int[] keys = IndexMaintenance.checkAll(b, t, indexes, first, 0, onConflict(), rowDone, cursor);
+            IndexMaintenance.insertAll(b, t, indexes, keys, first, 0);
+            writeRow(b, t, cursor, first, Insn.OPFLAG_NCHANGE);
+            b.resolve(rowDone);
+        }
+
+        /** OR REPLACE: a NULL in a NOT NULL column with a default takes the default. */
+        private void substituteDefaults(int first) {
+            for (int col = 0; col < t.columns().size(); col++) {
+                Column c = t.columns().get(col);
+                if (c.notNull() && col != t.rowidAlias() && c.defaultValue() != null) {
+                    int ok = b.newLabel();
+                    b.emit(new Insn.NotNull(first + col, ok));
+                    ec.compile(c.defaultValue(), first + col);
+                    b.resolve(ok);
+                }
+            }
+        }
+
+        private IndexMaintenance.OnConflict onConflict() {
+            return IndexMaintenance.OnConflict.of(conflict);
+        }
+    }
+
+    /**
+     * Writes the row of WITHOUT ROWID table {@code t} whose columns are in registers
+     * {@code first..} (table order, affinities applied) as one entry of its B-tree: the fields
+     * in key-first order. {@code flags}: OPFLAG_NCHANGE to count the row.
+     */
+    static void writeRow(ProgramBuilder b, Table t, int cursor, int first, int flags) {
+        int[] order = t.primaryKey().fieldOrder();
+        int start = b.allocRegisters(order.length);
+        for (int f = 0; f < order.length; f++) {
+            b.emit(new Insn.SCopy(first + order[f], start + f));
+        }
+        int rec = b.allocRegister();
+        b.emit(new Insn.MakeRecord(start, order.length, rec, t.storageAffinityString()));
+        b.emit(new Insn.IdxInsert(cursor, rec, start, order.length, flags));
     }
 }

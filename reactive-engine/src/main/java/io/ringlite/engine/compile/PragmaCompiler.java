@@ -51,16 +51,16 @@ public final class PragmaCompiler {
                     set ? Math.max(0, atoi(text)) : 0, true);
             case "wal_checkpoint" -> new PragmaPlan(PragmaPlan.Kind.WAL_CHECKPOINT,
                     List.of("busy", "log", "checkpointed"), set, checkpointMode(text).ordinal(), List.of(),
-                    new int[0], List.of());
-            case "integrity_check", "quick_check" -> new PragmaPlan(
-                    name.equals("quick_check") ? PragmaPlan.Kind.QUICK_CHECK : PragmaPlan.Kind.INTEGRITY_CHECK,
-                    List.of(name), set, maxErrors(text), List.of(), roots(schema),
-                    name.equals("quick_check") ? List.of() : indexCounts(schema));
+                    new int[0], null, false);
+            case "integrity_check", "quick_check" -> integrityCheck(name, text, schema);
             case "table_info" -> new PragmaPlan(PragmaPlan.Kind.CONSTANT,
                     List.of("cid", "name", "type", "notnull", "dflt_value", "pk"), set, 0,
-                    set ? tableInfo(schema.table(text)) : List.of(), new int[0], List.of());
-            case "data_version" -> throw Compiler.notSupported("PRAGMA data_version");
-            default -> new PragmaPlan(PragmaPlan.Kind.IGNORED, List.of(), set, 0, List.of(), new int[0], List.of());
+                    set ? tableInfo(schema.table(text)) : List.of(), new int[0], null, false);
+            case "auto_vacuum" -> header(PragmaPlan.Kind.AUTO_VACUUM, name, set, set ? autoVacuumMode(text) : 0, !set);
+            case "incremental_vacuum" -> header(PragmaPlan.Kind.INCREMENTAL_VACUUM, name, set,
+                    set ? Math.max(0, atoi(text)) : 0, false);
+            case "data_version" -> header(PragmaPlan.Kind.DATA_VERSION, name, false, 0, true);
+            default -> new PragmaPlan(PragmaPlan.Kind.IGNORED, List.of(), set, 0, List.of(), new int[0], null, false);
         };
     }
 
@@ -78,7 +78,7 @@ public final class PragmaCompiler {
     private static PragmaPlan header(PragmaPlan.Kind kind, String column, boolean set, long number,
                                      boolean returnsRow) {
         return new PragmaPlan(kind, returnsRow ? List.of(column) : List.of(), set, number, List.of(), new int[0],
-                List.of());
+                null, false);
     }
 
     /** The pragma's argument as text, as SQLite sees the token (quotes removed). */
@@ -116,19 +116,34 @@ public final class PragmaCompiler {
         return v < Integer.MIN_VALUE || v > Integer.MAX_VALUE ? 0 : (int) v;
     }
 
-    /** SQLite's safety-level words and numbers (0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA); anything else is 1. */
+    /**
+     * The level {@code PRAGMA synchronous} reports after being set to {@code text}, as SQLite
+     * computes it: words OFF/NORMAL/FULL/EXTRA (0..3), yes/on/true (1), no/off/false (0); a number
+     * N is stored as level N+1 in three bits, 0 becoming 1, so 4..6 stay (and act as EXTRA), 7
+     * and 8 read back as 0; anything else is NORMAL.
+     */
     static int safetyLevel(String text) {
         String t = text.toLowerCase(Locale.ROOT);
-        return switch (t) {
+        int given = switch (t) {
             case "off", "no", "false" -> 0;
             case "normal", "on", "yes", "true" -> 1;
             case "full" -> 2;
             case "extra" -> 3;
+            default -> !t.isEmpty() && Character.isDigit(t.charAt(0)) ? atoi(t) : 1;
+        };
+        int stored = (given + 1) & 7;
+        return (stored == 0 ? 1 : stored) - 1;
+    }
+
+    /** SQLite's getAutoVacuum: none/full/incremental or 0..2; anything else is 0 (NONE). */
+    static int autoVacuumMode(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "none" -> 0;
+            case "full" -> 1;
+            case "incremental" -> 2;
             default -> {
-                if (!t.isEmpty() && Character.isDigit(t.charAt(0))) {
-                    yield atoi(t) & 3;
-                }
-                yield 1;
+                int i = atoi(text);
+                yield i >= 0 && i <= 2 ? i : 0;
             }
         };
     }
@@ -145,22 +160,55 @@ public final class PragmaCompiler {
         };
     }
 
-    private static long maxErrors(String text) {
-        if (text == null || text.isEmpty() || !Character.isDigit(text.charAt(0))) {
-            return DEFAULT_MAX_ERRORS;
+    /**
+     * integrity_check / quick_check with SQLite 3.40's argument: none, an error limit N (text
+     * starting with an integer; N <= 0 means the default 100), or a table name (only that table and its indexes,
+     * "no such table" otherwise). The B-tree half runs in {@code storage.check.IntegrityCheck}
+     * over {@link PragmaPlan#roots()}, the row half as the program {@link IntegrityCheckCompiler} makes.
+     */
+    private static PragmaPlan integrityCheck(String name, String arg, Schema schema) {
+        boolean quick = name.equals("quick_check");
+        PragmaPlan.Kind kind = quick ? PragmaPlan.Kind.QUICK_CHECK : PragmaPlan.Kind.INTEGRITY_CHECK;
+        long limit = DEFAULT_MAX_ERRORS;
+        Table only = null;
+        boolean schemaOnly = false;
+        if (arg != null && arg.matches("(?s)[+-]?[0-9].*")) {
+            // SQLite reads a leading integer as the limit ('2abc' is 2, '0x10' is 0: the default)
+            int n = atoi(arg);
+            limit = n <= 0 ? DEFAULT_MAX_ERRORS : n;
+        } else if (arg != null) {
+            String lower = arg.toLowerCase(Locale.ROOT);
+            if (lower.equals("sqlite_schema") || lower.equals("sqlite_master")) {
+                schemaOnly = true;
+            } else {
+                only = schema.table(arg);
+                if (only == null || only.rootPage() <= 0 && !only.indexOrganized()) {
+                    throw new io.ringlite.storage.error.DatabaseException(io.ringlite.storage.error.ResultCode.ERROR,
+                            "no such table: " + arg);
+                }
+            }
         }
-        int n = atoi(text);
-        return n <= 0 ? DEFAULT_MAX_ERRORS : n;
+        int[] roots;
+        if (schemaOnly) {
+            roots = new int[] {1};
+        } else if (only != null) {
+            roots = rootsOf(List.of(only));
+        } else {
+            List<Table> tables = new ArrayList<>(schema.tables());
+            java.util.Collections.reverse(tables);
+            roots = rootsOf(tables);
+        }
+        Program rows = schemaOnly ? null : IntegrityCheckCompiler.compile(schema, only, quick);
+        return new PragmaPlan(kind, List.of(name), arg != null, limit, List.of(), roots, rows,
+                schemaOnly || only != null);
     }
 
     /**
      * Root pages in the order SQLite's integrity_check visits them (which decides where a page
      * used twice is reported): tables newest first, each followed by its indexes newest first.
      */
-    private static int[] roots(Schema schema) {
+    private static int[] rootsOf(List<Table> tables) {
         List<Integer> roots = new ArrayList<>();
-        List<Table> tables = new ArrayList<>(schema.tables());
-        java.util.Collections.reverse(tables);
         for (Table t : tables) {
             if (t.rootPage() > 0) {
                 roots.add(t.rootPage());
@@ -174,27 +222,6 @@ public final class PragmaCompiler {
             }
         }
         return roots.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /** Every full index of a rowid table, in the order of {@link #roots}: its entries must number the table's rows. */
-    private static List<PragmaPlan.IndexCount> indexCounts(Schema schema) {
-        List<PragmaPlan.IndexCount> out = new ArrayList<>();
-        List<Table> tables = new ArrayList<>(schema.tables());
-        java.util.Collections.reverse(tables);
-        for (Table t : tables) {
-            if (t.withoutRowid() || t.rootPage() <= 0) {
-                continue;
-            }
-            List<Index> indexes = new ArrayList<>(t.indexes());
-            java.util.Collections.reverse(indexes);
-            for (Index i : indexes) {
-                // a partial index holds only the rows its WHERE accepts: its count proves nothing
-                if (i.rootPage() > 0 && !i.partial()) {
-                    out.add(new PragmaPlan.IndexCount(i.name(), i.rootPage(), t.rootPage()));
-                }
-            }
-        }
-        return out;
     }
 
     /** table_info rows: cid, name, declared type, notnull, default (as text), position in the primary key. */

@@ -1,5 +1,6 @@
 package io.ringlite.engine.compile;
 
+import io.ringlite.vdbe.Program;
 import java.util.List;
 
 /**
@@ -13,21 +14,28 @@ import java.util.List;
  * @param number       the value as SQLite reads it for this pragma (sqlite3Atoi, a safety level,
  *                     an error limit, a checkpoint mode ordinal); 0 when not set
  * @param rows         for {@link Kind#CONSTANT}: the rows, computed from the schema
- * @param roots        for the integrity checks: every table and index root page of the schema
- * @param indexes      for integrity_check: the index/table pairs whose entry counts must agree
+ * @param roots        for the integrity checks: the root pages whose B-trees are checked (every
+ *                     table and index of the schema, or those of the one table named)
+ * @param rowChecks    for the integrity checks: the program scanning the rows (NOT NULL, CHECK,
+ *                     index agreement; see {@code IntegrityCheckCompiler}), parameter ?1 = the
+ *                     messages still allowed; null when there is no table
+ * @param partial      {@code integrity_check(TABLE)}: only that table's trees, no freelist and
+ *                     no "never used" pages, as SQLite
  */
 public record PragmaPlan(Kind kind, List<String> columnNames, boolean set, long number, List<Object[]> rows,
-                         int[] roots, List<IndexCount> indexes) {
-
-    /** An index whose entries must number the rows of its table (integrity_check). */
-    public record IndexCount(String indexName, int indexRoot, int tableRoot) {
-    }
+                         int[] roots, Program rowChecks, boolean partial) {
 
     /** The pragmas the runtime executes. Anything else compiles to {@link #IGNORED}, as SQLite ignores it. */
     public enum Kind {
         PAGE_SIZE, PAGE_COUNT, FREELIST_COUNT, USER_VERSION, APPLICATION_ID, SCHEMA_VERSION,
         JOURNAL_MODE, SYNCHRONOUS, WAL_AUTOCHECKPOINT, BUSY_TIMEOUT, WAL_CHECKPOINT,
         INTEGRITY_CHECK, QUICK_CHECK,
+        /** data_version: per session, changes when another session commits. */
+        DATA_VERSION,
+        /** auto_vacuum: reports or sets the mode (0 NONE, 1 FULL, 2 INCREMENTAL) in {@code number}. */
+        AUTO_VACUUM,
+        /** incremental_vacuum(N): frees up to {@code number} pages from the end of the file (0: all). */
+        INCREMENTAL_VACUUM,
         /** Rows known at compile time (table_info). */
         CONSTANT,
         /** Unknown pragma, or a setting with no effect here: no rows, nothing done. */
@@ -41,13 +49,12 @@ public record PragmaPlan(Kind kind, List<String> columnNames, boolean set, long 
         columnNames = List.copyOf(columnNames);
         rows = List.copyOf(rows);
         roots = roots.clone();
-        indexes = List.copyOf(indexes);
     }
 
     /** The plan writes the database file (a header field is set). */
     public boolean writes() {
-        return set && switch (kind) {
-            case USER_VERSION, APPLICATION_ID, SCHEMA_VERSION -> true;
+        return kind == Kind.INCREMENTAL_VACUUM || set && switch (kind) {
+            case USER_VERSION, APPLICATION_ID, SCHEMA_VERSION, AUTO_VACUUM -> true;
             default -> false;
         };
     }

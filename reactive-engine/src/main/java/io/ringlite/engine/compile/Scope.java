@@ -47,11 +47,33 @@ record Scope(Table table, String alias, int cursor, Scope outer, Scope next, Sou
         return out;
     }
 
-    /** A resolved column reference: {@code column} is -1 for the rowid; {@code cursor} to read it from. */
-    record Resolved(int column, Column def, int cursor) {
+    /**
+     * A resolved column reference: {@code column} is -1 for the rowid; {@code cursor} to read it
+     * from; {@code field} the record field holding it there (the column, except in a WITHOUT
+     * ROWID table, whose key columns come first).
+     */
+    record Resolved(int column, Column def, int cursor, int field) {
+        Resolved(int column, Column def, int cursor) {
+            this(column, def, cursor, column);
+        }
+
         boolean isRowid() {
             return column < 0;
         }
+    }
+
+    /**
+     * The instruction opening {@code cursor} on table {@code t}: a WITHOUT ROWID table is an
+     * index B-tree ordered by its key, a rowid table a table B-tree.
+     */
+    static io.ringlite.vdbe.op.Insn open(Table t, int cursor, boolean write) {
+        if (t.indexOrganized()) {
+            io.ringlite.vdbe.op.KeyInfo k = IndexMaintenance.tableKeyInfo(t);
+            return write ? new io.ringlite.vdbe.op.Insn.OpenWrite(cursor, t.rootPage(), 0, t.primaryKey().fields(), k)
+                    : new io.ringlite.vdbe.op.Insn.OpenRead(cursor, t.rootPage(), 0, t.primaryKey().fields(), k);
+        }
+        return write ? new io.ringlite.vdbe.op.Insn.OpenWrite(cursor, t.rootPage(), 0, t.columns().size())
+                : new io.ringlite.vdbe.op.Insn.OpenRead(cursor, t.rootPage(), 0, t.columns().size());
     }
 
     /**
@@ -94,7 +116,7 @@ record Scope(Table table, String alias, int cursor, Scope outer, Scope next, Sou
             if (idx == table.rowidAlias()) {
                 return new Resolved(-1, table.columns().get(idx), cursor);
             }
-            return new Resolved(idx, table.columns().get(idx), cursor);
+            return new Resolved(idx, table.columns().get(idx), cursor, table.storageField(idx));
         }
         if (source == null && table.isRowidName(ref.column())) {
             return new Resolved(-1, table.rowidAlias() >= 0 ? table.columns().get(table.rowidAlias()) : null, cursor);

@@ -29,7 +29,8 @@ import java.util.Map;
  *   Init -> txn
  *   [LIMIT/OFFSET counters]  [SorterOpen for ORDER BY / DISTINCT / GROUP BY]
  *   OpenRead cursor(s)
- *   Rewind c1, end  (Rewind c2, next1 ...)   -- or SeekRowid for WHERE rowid = expr (one table)
+ *   Rewind c1, end  (Rewind c2, next1 ...)   -- or SeekRowid for WHERE rowid = expr (one table),
+ *                                             or an index range ({@link WherePlanner}, one table)
  * loop:
  *   WHERE as jumps to next
  *   (row)  -> ResultRow | SorterInsert | AggStep
@@ -323,7 +324,17 @@ final class SelectCompiler {
             }
         }
 
-        boolean sorted = !orderExprs.isEmpty() && !aggregate;
+        // One rowid table read in an index's order needs no sorter (WherePlanner.ordered).
+        WherePlanner.Plan orderedPlan = null;
+        if (!orderExprs.isEmpty() && !aggregate && !grouped && !core.distinct() && scope != null
+                && scope.next() == null && scope.source() == null && !scope.table().withoutRowid()) {
+            List<Boolean> directions = new ArrayList<>();
+            for (Select.OrderingTerm term : select.orderBy()) {
+                directions.add(term.descending());
+            }
+            orderedPlan = WherePlanner.ordered(scope, where, ec, orderExprs, directions);
+        }
+        boolean sorted = !orderExprs.isEmpty() && !aggregate && orderedPlan == null;
         int sorter = 0;
         int pseudo = 0;
         int nKey = orderExprs.size();
@@ -415,7 +426,7 @@ final class SelectCompiler {
             scan(scope.level(), where, ec, skip -> dispatchRow(ec, outs, orderExprs, agg, accumulators, captureRegs,
                     srt, srtr, lim, off, skip, end));
         } else if (scope != null) {
-            b.emit(new Insn.OpenRead(scope.cursor(), scope.table().rootPage(), 0, scope.table().columns().size()));
+            b.emit(Scope.open(scope.table(), scope.cursor(), false));
             Expr key = null;
             if (where != null && !scope.table().withoutRowid()) {
                 List<Expr> terms = ExprCompiler.conjuncts(where);
@@ -435,16 +446,43 @@ final class SelectCompiler {
                 int notFound = aggregate ? b.newLabel() : end;
                 b.emit(new Insn.SeekRowid(scope.cursor(), notFound, rKey));
                 bodyThenNext(ec, remainingWhere, outs, orderExprs, aggregate, accumulators, captureRegs,
-                        sorted, sorter, rLimit, rOffset, end, -1, scope);
+                        sorted, sorter, rLimit, rOffset, end, -1, scope.cursor());
                 if (aggregate) {
                     b.resolve(notFound);
                 }
             } else {
                 int done = b.newLabel();
-                b.emit(new Insn.Rewind(scope.cursor(), done));
-                int loop = b.currentAddress();
+                // A WITHOUT ROWID table whose WHERE pins its leading key fields is seeked.
+                int[] seek = RowidCollector.seekKey(b, ec, scope, remainingWhere, done);
+                // A rowid table whose WHERE an index answers loops over that index's range.
+                WherePlanner.Plan plan = seek != null ? null
+                        : orderedPlan != null ? orderedPlan : WherePlanner.choose(scope, remainingWhere, ec);
+                int loop;
+                int loopCursor = scope.cursor();
+                WherePlanner.Loop l = null;
+                Expr.InList rowidIn = seek == null && orderedPlan == null
+                        ? WherePlanner.rowidIn(scope, remainingWhere) : null;
+                if (rowidIn != null) {
+                    l = WherePlanner.beginRowidIn(b, ec, scope, rowidIn, done);
+                    loop = -1; // each value is one row: no Next
+                } else if (plan != null) {
+                    l = WherePlanner.begin(b, ec, scope, plan, done);
+                    loop = l.loop();
+                    loopCursor = l.cursor();
+                } else {
+                    if (seek == null) {
+                        b.emit(new Insn.Rewind(scope.cursor(), done));
+                    }
+                    loop = b.currentAddress();
+                    if (seek != null) {
+                        b.emit(new Insn.IdxGT(scope.cursor(), done, seek[0], seek[1]));
+                    }
+                }
                 bodyThenNext(ec, remainingWhere, outs, orderExprs, aggregate, accumulators, captureRegs,
-                        sorted, sorter, rLimit, rOffset, end, loop, scope);
+                        sorted, sorter, rLimit, rOffset, end, loop, loopCursor);
+                if (l != null) {
+                    l.finish(b);
+                }
                 b.resolve(done);
             }
         } else {
@@ -518,7 +556,8 @@ final class SelectCompiler {
 
     private void bodyThenNext(ExprCompiler ec, Expr where, List<Out> outs, List<Expr> orderExprs, boolean aggregate,
                               Map<Expr.Function, Integer> accumulators, Map<Expr.ColumnRef, Integer> captureRegs,
-                              boolean sorted, int sorter, int rLimit, int rOffset, int end, int loop, Scope scope) {
+                              boolean sorted, int sorter, int rLimit, int rOffset, int end, int loop,
+                              int loopCursor) {
         int next = b.newLabel();
         if (where != null) {
             ec.jumpIfFalse(where, next);
@@ -527,7 +566,7 @@ final class SelectCompiler {
                 next, end);
         b.resolve(next);
         if (loop >= 0) {
-            b.emit(new Insn.Next(scope.cursor(), loop));
+            b.emit(new Insn.Next(loopCursor, loop));
         }
     }
 
@@ -791,13 +830,35 @@ final class SelectCompiler {
             if (t.source() != null) {
                 materialise(t);
             } else {
-                b.emit(new Insn.OpenRead(t.cursor(), t.table().rootPage(), 0, t.table().columns().size()));
+                b.emit(Scope.open(t.table(), t.cursor(), false));
             }
         }
-        levels(tables, 0, where, ec, body);
+        // Each table's loop may run on an index, seeked with values of the tables outside it. A
+        // LEFT JOIN's table only by its ON terms: a WHERE term must not hide the rows that
+        // decide whether it matched.
+        WherePlanner.Plan[] plans = new WherePlanner.Plan[tables.size()];
+        int[] indexCursors = new int[tables.size()];
+        java.util.Set<Integer> unpositioned = new java.util.HashSet<>();
+        for (Scope t : tables) {
+            unpositioned.add(t.cursor());
+        }
+        for (int i = 0; i < tables.size(); i++) {
+            Scope t = tables.get(i);
+            Expr on = i < leftOn.size() ? leftOn.get(i) : null;
+            if (t.source() == null) {
+                plans[i] = WherePlanner.choose(t, on != null ? on : where, ec,
+                        WherePlanner.readableBefore(tables.get(0), java.util.Set.copyOf(unpositioned)));
+                if (plans[i] != null) {
+                    indexCursors[i] = WherePlanner.open(b, plans[i]);
+                }
+            }
+            unpositioned.remove(t.cursor());
+        }
+        levels(tables, 0, where, ec, body, plans, indexCursors);
     }
 
-    private void levels(List<Scope> tables, int i, Expr where, ExprCompiler ec, java.util.function.IntConsumer body) {
+    private void levels(List<Scope> tables, int i, Expr where, ExprCompiler ec, java.util.function.IntConsumer body,
+                        WherePlanner.Plan[] plans, int[] indexCursors) {
         if (i == tables.size()) {
             int skip = b.newLabel();
             if (where != null) {
@@ -816,12 +877,18 @@ final class SelectCompiler {
             b.emit(new Insn.Integer(0, matched));
         }
         Scope.Source src = t.source();
+        WherePlanner.Loop indexLoop = null;
+        int loop;
         if (src != null) {
             b.emit(new Insn.SorterSort(src.sorter(), done));
+            loop = b.currentAddress();
+        } else if (plans[i] != null) {
+            indexLoop = WherePlanner.seek(b, ec, t, plans[i], indexCursors[i], done);
+            loop = indexLoop.loop();
         } else {
             b.emit(new Insn.Rewind(t.cursor(), done));
+            loop = b.currentAddress();
         }
-        int loop = b.currentAddress();
         if (src != null) {
             b.emit(new Insn.SorterData(src.sorter(), src.dataReg(), t.cursor()));
         }
@@ -829,15 +896,19 @@ final class SelectCompiler {
             ec.jumpIfFalse(on, next);
             b.emit(new Insn.Integer(1, matched));
         }
-        levels(tables, i + 1, where, ec, body);
+        levels(tables, i + 1, where, ec, body, plans, indexCursors);
         b.resolve(next);
-        b.emit(src != null ? new Insn.SorterNext(src.sorter(), loop) : new Insn.Next(t.cursor(), loop));
+        b.emit(src != null ? new Insn.SorterNext(src.sorter(), loop)
+                : new Insn.Next(indexLoop != null ? indexLoop.cursor() : t.cursor(), loop));
+        if (indexLoop != null) {
+            indexLoop.finish(b);
+        }
         b.resolve(done);
         if (on != null) {
             int after = b.newLabel();
             b.emit(new Insn.If(matched, after, false));
             b.emit(new Insn.NullRow(t.cursor()));
-            levels(tables, i + 1, where, ec, body);
+            levels(tables, i + 1, where, ec, body, plans, indexCursors);
             b.resolve(after);
         }
     }

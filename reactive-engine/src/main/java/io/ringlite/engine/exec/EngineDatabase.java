@@ -4,6 +4,7 @@ import io.ringlite.engine.Database;
 import io.ringlite.engine.DatabaseConfig;
 import io.ringlite.engine.Session;
 import io.ringlite.engine.loop.EventLoop;
+import io.ringlite.engine.loop.ForwardingBackend;
 import io.ringlite.storage.Storage;
 import io.ringlite.storage.StorageOptions;
 import io.ringlite.storage.btree.BTreeStore;
@@ -29,7 +30,7 @@ import reactor.core.publisher.MonoSink;
  * <p>Lifecycle: {@link #open} starts the loop, then on it opens the storage, recovers the WAL
  * and reads the schema; {@link #close()} rolls back open transactions, closes the storage
  * (which checkpoints) and stops the loop. Everything but {@link #connect()}, {@link #config()}
- * and {@link #close()} is loop-confined.
+ * and {@link #close()} is confined to the engine's owner thread (the loop, or an inline caller).
  */
 public final class EngineDatabase implements Database {
     private final DatabaseConfig config;
@@ -75,8 +76,11 @@ public final class EngineDatabase implements Database {
                 return;
             }
             String name = config.inMemory() ? "memory" : String.valueOf(config.path().getFileName());
-            EventLoop loop = EventLoop.start(name, backend);
-            loop.execute(() -> startOnLoop(config, loop, backend, sink));
+            EventLoop loop = EventLoop.start(name, backend, config.inline());
+            // Storage sees the backend through the forwarding wrapper: file operations a caller
+            // starts while it runs a statement inline are started on the loop.
+            IoBackend storageBackend = config.inline() ? new ForwardingBackend(backend, loop) : backend;
+            loop.execute(() -> startOnLoop(config, loop, storageBackend, sink));
         });
     }
 
@@ -217,8 +221,24 @@ public final class EngineDatabase implements Database {
         sessions.remove(s);
     }
 
-    /** Runs {@code r} on the loop; failures (and a closed database) go to {@code sink} if given. */
+    /**
+     * Runs {@code r} as the engine's owner: inline on the calling thread when it can take the idle
+     * engine, else on the loop; failures (and a closed database) go to {@code sink} if given.
+     */
     void onLoop(MonoSink<?> sink, Runnable r) {
+        if (loop.tryAcquire()) {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                if (sink == null) {
+                    throw t;
+                }
+                sink.error(t);
+            } finally {
+                loop.release();
+            }
+            return;
+        }
         try {
             loop.execute(() -> {
                 try {
@@ -279,29 +299,44 @@ public final class EngineDatabase implements Database {
     }
 
     /**
-     * After a commit: checkpoints (in the background; the checkpoint's failure puts the pager in
-     * its error state, which the next transaction reports) once the WAL holds
+     * After a commit, inside the committing statement: checkpoints once the WAL holds
      * {@link #walAutoCheckpoint()} frames and no session is inside a transaction, as SQLite's
-     * automatic checkpoint does after the commit that crosses the threshold.
+     * automatic checkpoint does in the step of the commit that crosses the threshold.
+     *
+     * <p>Returns null when no checkpoint is due, else a completion done when the checkpoint has
+     * ended. That completion never fails: the commit was acknowledged by its own fsync, so a
+     * checkpoint error is only logged; the pager stays in its error state and the next
+     * transaction reports it (and re-reads the files), as in SQLite.
      */
-    void maybeAutoCheckpoint() {
+    Completion maybeAutoCheckpoint() {
         if (walAutoCheckpoint <= 0 || storage.isMemory() || config.readOnly() || closing != null) {
-            return;
+            return null;
         }
         if (storage.walPager().walFrames() < walAutoCheckpoint || storage.walPager().error() != null
                 || storage.pager().inWriteTransaction()) {
-            return;
+            return null;
         }
         for (EngineSession s : sessions) {
             if (s.context().inTransaction()) {
-                return;
+                return null;
             }
         }
+        Completion checkpoint;
         try {
-            storage.checkpoint();
+            checkpoint = storage.checkpoint();
         } catch (RuntimeException e) {
-            System.getLogger(EngineDatabase.class.getName()).log(System.Logger.Level.WARNING, "automatic checkpoint failed", e);
+            checkpoint = Completion.failed(e);
         }
+        Completion ended = new Completion();
+        Completion c = checkpoint;
+        c.whenDone(() -> {
+            if (c.isFailed()) {
+                System.getLogger(EngineDatabase.class.getName())
+                        .log(System.Logger.Level.WARNING, "automatic checkpoint failed: " + c.failure());
+            }
+            ended.complete(0);
+        });
+        return ended;
     }
 
     TransactionLocks locks() {

@@ -12,11 +12,15 @@ public final class EnginePreparedStatement implements PreparedStatement {
     private final CompiledStatement compiled;
     private final long schemaGeneration;
     private final Object owner;
+    private final SchemaState schema;
+    private final long schemaVersion;
 
-    EnginePreparedStatement(CompiledStatement compiled, long schemaGeneration, Object owner) {
+    EnginePreparedStatement(CompiledStatement compiled, long schemaGeneration, EngineDatabase owner) {
         this.compiled = compiled;
         this.schemaGeneration = schemaGeneration;
         this.owner = owner;
+        this.schema = owner.schema();
+        this.schemaVersion = schema.version();
     }
 
     CompiledStatement compiled() {
@@ -81,6 +85,12 @@ public final class EnginePreparedStatement implements PreparedStatement {
     @Override
     public List<Object[]> explain() {
         return compiled.program().explain();
+    }
+
+    /** True once the schema may have changed since this statement was compiled (any thread). */
+    @Override
+    public boolean isExpired() {
+        return schema.version() != schemaVersion;
     }
 
     @Override

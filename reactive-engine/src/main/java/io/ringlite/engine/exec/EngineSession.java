@@ -16,7 +16,7 @@ import reactor.core.publisher.MonoSink;
 
 /**
  * A connection: its transaction state ({@link SessionContext}) and its statements, which run
- * one at a time in subscription order ({@link StatementQueue}) on the database's loop.
+ * one at a time in subscription order ({@link StatementQueue}) on the engine's owner thread.
  */
 public final class EngineSession implements Session {
     private final EngineDatabase db;
@@ -44,7 +44,10 @@ public final class EngineSession implements Session {
         }
     }
 
-    /** Signal contract: one PreparedStatement, or empty for blank input, or one DatabaseException; on the loop. */
+    /**
+     * Signal contract: one PreparedStatement, or empty for blank input, or one DatabaseException;
+     * on the engine's owner thread (inline on the caller's when the engine is idle, else the loop).
+     */
     @Override
     public Mono<PreparedStatement> prepare(String sql) {
         Objects.requireNonNull(sql, "sql");

@@ -19,25 +19,36 @@ import reactor.core.publisher.Operators;
  * the program on the event loop exactly as far as the subscriber's demand allows.
  *
  * <h2>Design</h2>
- * {@link #request(long)} (any thread) adds demand and schedules {@link #drain()} on the loop.
- * A drain steps the {@link StepSource} while rows are wanted: ROW emits a row, IO registers a
- * continuation on the completion and returns (the loop is free meanwhile), DONE asks the host to
- * finish (commit; the {@link Outcome.Done} is emitted only after the commit's fsync completed and
- * once there is demand for it). After {@link #ROWS_PER_TURN} rows a drain re-queues itself so
- * other statements on the same loop get their turn: a statement never holds the loop for longer
- * than one row batch. A statement that emits no rows for a long time (an aggregate over a big
- * table) does not hold it either: the VM runs against a {@link YieldingBTreeStore}, whose cursors
- * return Pending every so many moves, so {@code step()} returns IO and the continuation is queued
- * behind the loop's other tasks. {@link #cancel()} from any thread also stops a running
- * {@code step()} through the program's interrupt flag.
+ * Engine state belongs to one <em>owner</em> thread at a time ({@link EventLoop#inOwner()}): the
+ * loop thread, or a caller that took an idle engine by CAS ({@link EventLoop#tryAcquire()}) to
+ * run inline. {@link #request(long)} (any thread) adds demand and drains: at once on the owner
+ * thread; inline if the calling thread can take an idle engine (it gives it back after the
+ * drain); otherwise it schedules {@link #drain()} on the loop. A drain steps the
+ * {@link StepSource} while rows are wanted: ROW emits a row, IO registers a continuation on the
+ * completion and returns (the owner is free meanwhile; completions always run on the loop, so a
+ * statement that started inline continues there), DONE asks the host to finish (commit; the
+ * {@link Outcome.Done} is emitted only after the commit's fsync completed and once there is
+ * demand for it). After {@link #ROWS_PER_TURN} rows a drain re-queues itself on the loop so other
+ * statements (and the loop's own tasks, when the drain ran inline) get their turn: a statement
+ * never holds the engine for longer than one row batch. A statement that emits no rows for a long
+ * time (an aggregate over a big table) does not hold it either: the VM runs against a
+ * {@link YieldingBTreeStore}, whose cursors return Pending every so many moves, so {@code step()}
+ * returns IO and the continuation is queued behind the loop's other tasks. {@link #cancel()} from
+ * any thread also stops a running {@code step()} through the program's interrupt flag.
  *
  * <h2>Invariants</h2>
  * <ol>
  *   <li>Every signal to the subscriber (onSubscribe, onNext, onError, onComplete) and every call
- *       to the source and the host happens on the loop thread.</li>
+ *       to the source and the host happens on the thread that owns the engine at that moment
+ *       (the loop thread, or an inline caller); ownership changes hands through the loop's
+ *       ownership word (a CAS to take it, a volatile write to give it back), which orders the
+ *       plain fields below between owners.</li>
  *   <li>No onNext without demand: {@code emitted <= requested}.</li>
  *   <li>{@code host.released()} runs exactly once, after which no other host method runs.</li>
  *   <li>Nothing is signalled after {@link #cancel()}.</li>
+ *   <li>A drain never nests inside another drain of the same execution, and an inline run never
+ *       nests inside another one: a thread that already owns the engine does not take it
+ *       again, so a statement subscribed from inside onNext is queued on the loop.</li>
  * </ol>
  *
  * <h2>States</h2>
@@ -68,7 +79,7 @@ public final class Execution implements Subscription {
     private volatile StepSource source;
     private final AtomicInteger drainScheduled = new AtomicInteger();
 
-    // loop-confined
+    // owner-confined (invariant 1)
     private State state = State.QUEUED;
     private long emitted;
     private boolean draining;
@@ -80,16 +91,16 @@ public final class Execution implements Subscription {
         this.host = host;
     }
 
-    /** Delivers onSubscribe. Loop thread. */
+    /** Delivers onSubscribe. Owner thread. */
     public void subscribed() {
-        assert loop.inLoop();
+        assert loop.inOwner();
         subscribed = true;
         actual.onSubscribe(this);
     }
 
     /** It is this execution's turn in its session: open the program and start stepping. */
     public void activate() {
-        assert loop.inLoop();
+        assert loop.inOwner();
         if (state == State.TERMINATED) {
             return; // failed while it waited for its turn (its session or database closed)
         }
@@ -125,9 +136,15 @@ public final class Execution implements Subscription {
             return;
         }
         Operators.addCap(REQUESTED, this, n);
-        if (loop.inLoop()) {
+        if (loop.inOwner()) {
             if (!draining) {
                 drain();
+            }
+        } else if (loop.tryAcquire()) {
+            try {
+                drain();
+            } finally {
+                loop.release();
             }
         } else if (drainScheduled.getAndIncrement() == 0) {
             runOnLoop(() -> {
@@ -147,16 +164,16 @@ public final class Execution implements Subscription {
         if (s != null) {
             s.interrupt();
         }
-        if (loop.inLoop() && !draining) {
+        if (loop.inOwner() && !draining) {
             drain();
         } else {
             runOnLoop(this::drain);
         }
     }
 
-    /** Steps the program while there is demand. Loop thread; safe to call at any time. */
+    /** Steps the program while there is demand. Owner thread; safe to call at any time. */
     void drain() {
-        assert loop.inLoop();
+        assert loop.inOwner();
         if (draining || !subscribed) {
             return;
         }
@@ -305,10 +322,10 @@ public final class Execution implements Subscription {
 
     /**
      * Ends the statement with {@code cause} (the database or session is closing): rolls it back
-     * and signals onError unless it was cancelled. Loop thread; no-op once terminated.
+     * and signals onError unless it was cancelled. Owner thread; no-op once terminated.
      */
     public void fail(Throwable cause) {
-        assert loop.inLoop();
+        assert loop.inOwner();
         StepSource s = source;
         if (s != null) {
             s.interrupt();

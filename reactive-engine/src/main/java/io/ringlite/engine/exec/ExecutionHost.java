@@ -5,7 +5,8 @@ import io.ringlite.storage.io.Completion;
 
 /**
  * The session's side of one {@link Execution}: creating the program, finishing its transaction,
- * and cleaning up. Every method runs on the event loop, in this order:
+ * and cleaning up. Every method runs on the engine's owner thread (the loop, or an inline
+ * caller), in this order:
  * {@code open} once; then {@code finish} (after DONE) and {@code done}; {@code abort} on an error
  * or a cancellation at any point (also after {@code finish}, when the subscriber cancelled while
  * the commit was in flight or before it asked for the Done: the commit stands then); then

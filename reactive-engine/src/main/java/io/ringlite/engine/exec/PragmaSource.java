@@ -2,21 +2,25 @@ package io.ringlite.engine.exec;
 
 import io.ringlite.engine.compile.PragmaPlan;
 import io.ringlite.storage.Storage;
+import io.ringlite.storage.StorageOptions;
 import io.ringlite.storage.check.IntegrityCheck;
 import io.ringlite.storage.error.DatabaseException;
 import io.ringlite.storage.error.ResultCode;
 import io.ringlite.storage.header.DatabaseHeader;
 import io.ringlite.storage.io.Completion;
 import io.ringlite.storage.io.IoStatus;
+import io.ringlite.storage.pager.WalPager;
 import io.ringlite.vdbe.StepResult;
+import io.ringlite.vdbe.Vdbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Runs a PRAGMA ({@link PragmaPlan}) directly against the session's transaction, the pager and
- * the storage, and emits its rows. Pragmas need no VDBE program: they read or write header
- * fields, run a checkpoint or an integrity check.
+ * the storage, and emits its rows. Pragmas need no VDBE program of their own: they read or write
+ * header fields, run a checkpoint or an integrity check (whose row half is a program the
+ * compiler made, run here to its end before any row is emitted).
  *
  * <p>Shape: a state machine. The first {@link #step()} computes the result, returning
  * {@link StepResult#IO} whenever it waits (for the transaction lock, a page read, a checkpoint);
@@ -40,6 +44,10 @@ final class PragmaSource implements StepSource {
     private Completion checkpoint;
     private int logBefore;
     private IntegrityCheck check;
+    /** The row half of an integrity check while it runs. */
+    private volatile Vdbe rowCheck;
+    private final List<String> rowMessages = new ArrayList<>();
+    private int[] vacuumLeft;
     private volatile boolean interrupted;
 
     PragmaSource(EngineSession session, PragmaPlan plan) {
@@ -64,6 +72,9 @@ final class PragmaSource implements StepSource {
             if (s instanceof IoStatus.Pending(Completion c)) {
                 pending = c;
                 return StepResult.IO;
+            }
+            if (interrupted) {
+                return StepResult.INTERRUPTED;
             }
         }
         if (next >= rows.size()) {
@@ -90,15 +101,51 @@ final class PragmaSource implements StepSource {
                     }
                     rows = List.of();
                 } else if (plan.set()) {
-                    rows = List.of(); // page_size = N: the size is fixed once the file exists (see COMPAT)
+                    // page_size = N: takes effect on an empty database (written with its first
+                    // commit); ignored, as by SQLite, once the database has content or N is invalid.
+                    db.storage().walPager().changePageSize((int) plan.number(), 1);
+                    rows = List.of();
                 } else {
                     rows = one(headerValue(db));
                 }
             }
-            case JOURNAL_MODE -> rows = one(db.storage().isMemory() ? "memory" : "wal");
-            case SYNCHRONOUS -> {
+            case AUTO_VACUUM -> {
+                IoStatus s = ctx.beginTransaction(plan.writes());
+                if (!s.isReady()) {
+                    return s;
+                }
                 if (plan.set()) {
-                    db.synchronous((int) plan.number());
+                    // SQLite: NONE <-> FULL/INCREMENTAL only before the first commit; FULL <-> INCREMENTAL always.
+                    db.pager().setAutoVacuumMode((int) plan.number());
+                    rows = List.of();
+                } else {
+                    rows = one((long) db.pager().autoVacuumMode());
+                }
+            }
+            case INCREMENTAL_VACUUM -> {
+                if (vacuumLeft == null) {
+                    IoStatus s = ctx.beginTransaction(true);
+                    if (!s.isReady()) {
+                        return s;
+                    }
+                    vacuumLeft = new int[] {(int) plan.number()};
+                }
+                // The pager counts vacuumLeft down as it goes, so a re-run after I/O continues.
+                IoStatus s = db.pager().incrementalVacuum(vacuumLeft);
+                if (!s.isReady()) {
+                    return s;
+                }
+                rows = List.of();
+            }
+            case JOURNAL_MODE -> rows = one(db.storage().isMemory() ? "memory" : "wal");
+            case DATA_VERSION -> rows = one(ctx.dataVersion());
+            case SYNCHRONOUS -> {
+                // Per database (every session): the pager reads the level at each commit and checkpoint.
+                WalPager pager = db.storage().walPager();
+                if (plan.set()) {
+                    int level = (int) plan.number(); // 0..6 as SQLite reports it; 4..6 act as EXTRA
+                    pager.synchronous(StorageOptions.Synchronous.values()[Math.min(level, 3)]);
+                    db.synchronous(level);
                     rows = List.of();
                 } else {
                     rows = one((long) db.synchronous());
@@ -120,41 +167,81 @@ final class PragmaSource implements StepSource {
                 return walCheckpoint(db.storage());
             }
             case INTEGRITY_CHECK, QUICK_CHECK -> {
-                if (check == null) {
-                    IoStatus s = ctx.beginTransaction(false);
-                    if (!s.isReady()) {
-                        return s;
-                    }
-                    check = new IntegrityCheck(db.pager(), plan.roots(), (int) plan.number());
-                }
-                IoStatus s = check.run(PAGES_PER_TURN);
-                if (!s.isReady()) {
-                    return s;
-                }
-                if (!check.isFinished()) {
-                    return letTheLoopTurn(db);
-                }
-                List<Object[]> out = new ArrayList<>();
-                for (String m : check.messages()) {
-                    out.add(new Object[] {m});
-                }
-                // integrity_check's row scans report, after the B-tree report, each index whose
-                // entries do not number its table's rows (SQLite's separate result rows).
-                for (PragmaPlan.IndexCount ic : plan.indexes()) {
-                    long rowsInTable = check.entries(ic.tableRoot());
-                    long inIndex = check.entries(ic.indexRoot());
-                    if (rowsInTable >= 0 && inIndex >= 0 && rowsInTable != inIndex) {
-                        out.add(new Object[] {"wrong # of entries in index " + ic.indexName()});
-                    }
-                }
-                if (out.size() > 1 && "ok".equals(out.get(0)[0])) {
-                    out.remove(0);
-                }
-                rows = out;
+                return integrityCheck(ctx, db);
             }
             case CONSTANT -> rows = plan.rows();
             case IGNORED -> rows = List.of();
         }
+        return IoStatus.READY;
+    }
+
+    /**
+     * integrity_check / quick_check: first the B-tree half ({@link IntegrityCheck}, its messages
+     * in one row as SQLite returns them), then the row half, a VDBE program scanning the rows
+     * ({@link PragmaPlan#rowChecks()}, one row per message) with the error budget the first half
+     * left. "ok" only if neither found anything. If the row scan itself hits a corrupt page (the
+     * B-tree half has reported it already), the check ends with the messages found so far.
+     */
+    private IoStatus integrityCheck(SessionContext ctx, EngineDatabase db) {
+        if (check == null) {
+            IoStatus s = ctx.beginTransaction(false);
+            if (!s.isReady()) {
+                return s;
+            }
+            check = new IntegrityCheck(db.pager(), plan.roots(), (int) plan.number(), plan.partial());
+        }
+        if (!check.isFinished()) {
+            IoStatus s = check.run(PAGES_PER_TURN);
+            if (!s.isReady()) {
+                return s;
+            }
+            if (!check.isFinished()) {
+                return letTheLoopTurn(db);
+            }
+            long left = plan.number() - check.problems().size();
+            if (plan.rowChecks() != null && left > 0) {
+                rowCheck = new Vdbe(plan.rowChecks(), ctx);
+                rowCheck.bind(1, left);
+            }
+        }
+        while (rowCheck != null) {
+            StepResult r;
+            try {
+                r = rowCheck.step();
+            } catch (DatabaseException e) {
+                if (e.code().primary() != ResultCode.CORRUPT || check.problems().isEmpty()) {
+                    throw e;
+                }
+                r = StepResult.DONE;
+            }
+            switch (r) {
+                case ROW -> rowMessages.add(String.valueOf(rowCheck.row()[0]));
+                case IO -> {
+                    return IoStatus.pending(rowCheck.pendingIo());
+                }
+                case DONE -> {
+                    rowCheck.close();
+                    rowCheck = null;
+                }
+                case INTERRUPTED -> {
+                    interrupted = true;
+                    rows = List.of();
+                    return IoStatus.READY;
+                }
+                default -> throw new IllegalStateException("invariant: integrity check program returned " + r);
+            }
+        }
+        List<Object[]> out = new ArrayList<>();
+        if (!check.problems().isEmpty()) {
+            out.add(new Object[] {check.messages().get(0)});
+        }
+        for (String m : rowMessages) {
+            out.add(new Object[] {m});
+        }
+        if (out.isEmpty()) {
+            out.add(new Object[] {"ok"});
+        }
+        rows = out;
         return IoStatus.READY;
     }
 
@@ -217,7 +304,8 @@ final class PragmaSource implements StepSource {
     private Object headerValue(EngineDatabase db) {
         return switch (plan.kind()) {
             case PAGE_SIZE -> (long) db.pager().pageSize();
-            case PAGE_COUNT -> (long) db.pager().pageCount();
+            // sqlite3 counts the pages of the file: none before the first commit of a new database
+            case PAGE_COUNT -> db.storage().walPager().isEmpty() ? 0L : (long) db.pager().pageCount();
             default -> (long) db.pager().headerInt(headerOffset());
         };
     }
@@ -253,9 +341,18 @@ final class PragmaSource implements StepSource {
     @Override
     public void interrupt() {
         interrupted = true;
+        Vdbe v = rowCheck;
+        if (v != null) {
+            v.interrupt();
+        }
     }
 
     @Override
     public void close() {
+        Vdbe v = rowCheck;
+        if (v != null) {
+            rowCheck = null;
+            v.close();
+        }
     }
 }

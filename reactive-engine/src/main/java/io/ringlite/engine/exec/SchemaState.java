@@ -9,7 +9,7 @@ import io.ringlite.storage.pager.Pager;
  * The database's parsed schema and when to re-read it: after a statement reported a schema
  * change (CREATE/DROP, through {@code VdbeContext.schemaChanged()}), after a rollback of a
  * transaction that had changed it, or when the schema cookie (header offset 40) no longer
- * matches the one the schema was read under. Loop-confined.
+ * matches the one the schema was read under. Owner-confined, except {@link #version()}.
  *
  * <p>{@link #generation()} increases with every reload; a prepared statement compiled under an
  * older generation is recompiled from its text before it runs (SQLite's automatic re-prepare
@@ -26,6 +26,8 @@ public final class SchemaState {
     private long generation;
     private boolean stale = true;
     private Completion loading;
+    /** Moves on every markStale and every reload; read from any thread ({@link #version()}). */
+    private volatile long version;
 
     public SchemaState(Pager pager, BTreeStore btrees) {
         this.pager = pager;
@@ -42,6 +44,16 @@ public final class SchemaState {
 
     public void markStale() {
         stale = true;
+        version++;
+    }
+
+    /**
+     * A number that changes whenever the schema may have changed (marked stale, reloaded). Any
+     * thread: callers that cache prepared statements compare it to the version a statement was
+     * compiled under ({@code PreparedStatement.isExpired()}).
+     */
+    public long version() {
+        return version;
     }
 
     public boolean isFresh() {
@@ -87,6 +99,7 @@ public final class SchemaState {
         }
         cookie = newCookie;
         generation++;
+        version++;
         result.complete(generation);
     }
 }

@@ -24,7 +24,7 @@ import io.ringlite.vdbe.VdbeContext;
  *   <li>The pager's read count includes this session exactly once while {@code pagerRead}.</li>
  *   <li>A write transaction's locks are released only after its commit completion is done (so
  *       the next writer starts after the fsync) or after its rollback.</li>
- *   <li>Loop-confined.</li>
+ *   <li>Owner-confined (the loop, or an inline caller; {@code EventLoop.inOwner()}).</li>
  * </ol>
  *
  * <h2>States</h2>
@@ -47,6 +47,9 @@ public final class SessionContext implements VdbeContext {
     private boolean changedSchema;
     private long lastInsertRowid;
     private Completion committing;
+    /** Commits this session published, and the data_version base (-1 until first asked). */
+    private long ownCommits;
+    private long dataVersionBase = -1;
 
     public SessionContext(Pager pager, BTreeStore btrees, TransactionLocks locks, SchemaState schema) {
         this.pager = pager;
@@ -176,6 +179,7 @@ public final class SessionContext implements VdbeContext {
             return null;
         }
         Completion c;
+        long commitsBefore = pagerCommits();
         try {
             c = pager.commit();
         } catch (RuntimeException e) {
@@ -193,6 +197,7 @@ public final class SessionContext implements VdbeContext {
                 safeRollback();
             }
             changedSchema = false;
+            ownCommits += pagerCommits() - commitsBefore;
             endRead();
             if (c.isFailed()) {
                 result.fail(c.failure());
@@ -201,6 +206,23 @@ public final class SessionContext implements VdbeContext {
             }
         });
         return result;
+    }
+
+    /**
+     * PRAGMA data_version, as SQLite defines it per connection: 1 when first asked, then changed
+     * exactly by the commits other sessions of the database published since (this session's own
+     * commits leave it unchanged).
+     */
+    public long dataVersion() {
+        long others = pagerCommits() - ownCommits;
+        if (dataVersionBase < 0) {
+            dataVersionBase = others;
+        }
+        return 1 + others - dataVersionBase;
+    }
+
+    private long pagerCommits() {
+        return pager instanceof io.ringlite.storage.pager.WalPager w ? w.commits() : 0;
     }
 
     /** Ends the open transaction discarding its changes. Idempotent; never throws. */

@@ -13,8 +13,12 @@ import reactor.core.publisher.Operators;
 
 /**
  * The cold {@code Flux<Outcome>} of one statement: each subscription is a new {@link Execution}
- * with a new {@link ExecutionHost}. Subscribing hops onto the loop, which delivers onSubscribe
- * and hands the execution to {@code launcher} (the session's statement queue).
+ * with a new {@link ExecutionHost}. Subscribing delivers onSubscribe and hands the execution to
+ * {@code launcher} (the session's statement queue) on the thread that owns the engine: the
+ * subscribing thread itself when it can take an idle engine ({@link EventLoop#tryAcquire()}; the
+ * statement then runs inline until its first I/O or the end of its first row batch), otherwise a
+ * task on the loop. A subscription made by a thread that already owns the engine (from inside
+ * onNext) is always queued on the loop, never run nested.
  */
 public final class StatementFlux extends Flux<Outcome> {
     private final EventLoop loop;
@@ -29,21 +33,32 @@ public final class StatementFlux extends Flux<Outcome> {
 
     @Override
     public void subscribe(CoreSubscriber<? super Outcome> actual) {
+        if (loop.tryAcquire()) {
+            try {
+                start(actual);
+            } finally {
+                loop.release();
+            }
+            return;
+        }
         try {
-            loop.execute(() -> {
-                ExecutionHost host;
-                try {
-                    host = hosts.get();
-                } catch (Throwable t) {
-                    Operators.error(actual, t);
-                    return;
-                }
-                Execution e = new Execution(loop, actual, host);
-                e.subscribed();
-                launcher.accept(e);
-            });
+            loop.execute(() -> start(actual));
         } catch (RejectedExecutionException closed) {
             Operators.error(actual, new DatabaseException(ResultCode.MISUSE, "database is closed"));
         }
+    }
+
+    /** Owner thread. */
+    private void start(CoreSubscriber<? super Outcome> actual) {
+        ExecutionHost host;
+        try {
+            host = hosts.get();
+        } catch (Throwable t) {
+            Operators.error(actual, t);
+            return;
+        }
+        Execution e = new Execution(loop, actual, host);
+        e.subscribed();
+        launcher.accept(e);
     }
 }

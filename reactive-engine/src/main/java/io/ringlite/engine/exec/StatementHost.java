@@ -79,21 +79,39 @@ final class StatementHost implements ExecutionHost {
         return source;
     }
 
+    /**
+     * Ends the auto-commit transaction. The returned completion (null: nothing to wait for) is
+     * done after the commit's fsync and, when that commit filled the WAL past
+     * {@code wal_autocheckpoint}, after the automatic checkpoint too: as in SQLite, whose
+     * sqlite3_step returns only after the checkpoint the committing statement ran. So the Done
+     * (and the next statement of a sequential caller) never overlaps the checkpoint's I/O, which
+     * keeps a simulation seed replayable. It fails only if the commit failed; a checkpoint
+     * failure does not fail the committed statement (see {@link EngineDatabase#maybeAutoCheckpoint()}).
+     */
     @Override
     public Completion finish(StepSource s) {
         SessionContext ctx = session.context();
-        if (ctx.isAutoCommit() && ctx.inTransaction()) {
-            Completion committed = ctx.commit();
-            if (committed != null) {
-                committed.whenDone(() -> {
-                    if (!committed.isFailed()) {
-                        session.database().maybeAutoCheckpoint();
-                    }
-                });
-            }
-            return committed;
+        if (!ctx.isAutoCommit() || !ctx.inTransaction()) {
+            return null;
         }
-        return null;
+        Completion committed = ctx.commit();
+        if (committed == null) {
+            return null;
+        }
+        Completion finished = new Completion();
+        committed.whenDone(() -> {
+            if (committed.isFailed()) {
+                finished.fail(committed.failure());
+                return;
+            }
+            Completion checkpointed = session.database().maybeAutoCheckpoint();
+            if (checkpointed == null) {
+                finished.complete(committed.result());
+            } else {
+                checkpointed.whenDone(() -> finished.complete(committed.result()));
+            }
+        });
+        return finished;
     }
 
     @Override

@@ -4,7 +4,8 @@ import java.util.ArrayDeque;
 
 /**
  * A session runs one statement at a time, in subscription order (as a SQLite connection used by
- * one thread would; R2DBC drivers queue the same way). Loop-confined.
+ * one thread would; R2DBC drivers queue the same way). Owner-confined (the loop, or an inline
+ * caller).
  *
  * <p>Invariant: {@code active == null} implies {@code waiting.isEmpty()}.
  */

@@ -8,7 +8,8 @@ import io.ringlite.vdbe.StepResult;
  * and yields on pending I/O. The production implementation wraps a {@code Vdbe}
  * ({@link VdbeStepSource}); tests drive the publisher mechanics with scripted sources.
  *
- * <p>Every method except {@link #interrupt()} is called on the database's event loop.
+ * <p>Every method except {@link #interrupt()} is called on the thread that owns the engine (the
+ * database's event loop, or an inline caller; {@code EventLoop.inOwner()}).
  */
 public interface StepSource {
 

@@ -32,12 +32,13 @@ import reactor.core.Disposable;
  *   <li>A waiter's completion is completed (granted) or failed (BUSY after the timeout) exactly
  *       once, always from a loop task of its own, never inside {@link #acquire} or
  *       {@link #release}, so no callback re-enters this class.</li>
- *   <li>Loop-confined: every method runs on the database's event loop.</li>
+ *   <li>Owner-confined: every method runs on the thread that owns the engine (the loop, or an
+ *       inline caller; see {@code EventLoop.inOwner()}).</li>
  * </ol>
  */
 public final class TransactionLocks {
     private final EventLoop loop;
-    /** Loop-confined; {@code PRAGMA busy_timeout} changes it. */
+    /** Owner-confined; {@code PRAGMA busy_timeout} changes it. */
     private Duration busyTimeout;
     private final Set<Object> readers = new HashSet<>();
     private Object writer;
@@ -85,7 +86,7 @@ public final class TransactionLocks {
      *     waiting to upgrade) or the busy timeout is zero
      */
     public IoStatus acquire(Object owner, boolean write) {
-        assert loop.inLoop();
+        assert loop.inOwner();
         if (write ? writer == owner : readers.contains(owner)) {
             return IoStatus.READY;
         }
@@ -123,7 +124,7 @@ public final class TransactionLocks {
 
     /** Releases every lock {@code owner} holds and forgets its waits; grants whoever may go next. */
     public void release(Object owner) {
-        assert loop.inLoop();
+        assert loop.inOwner();
         readers.remove(owner);
         if (writer == owner) {
             writer = null;
@@ -140,7 +141,7 @@ public final class TransactionLocks {
 
     /** Forgets {@code owner}'s pending requests (its statement ended), keeping the locks it holds. */
     public void cancelWaits(Object owner) {
-        assert loop.inLoop();
+        assert loop.inOwner();
         boolean removed = false;
         for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
             Waiter w = it.next();

@@ -32,7 +32,7 @@ import java.util.concurrent.RejectedExecutionException;
  *       the counter restarts at every yield, so no call is refused twice in a row.</li>
  *   <li>Only movements yield (first, last, next, previous, seekRowid); reads of the current entry,
  *       inserts, deletes and createTable pass straight through.</li>
- *   <li>Loop-confined, like the store it wraps.</li>
+ *   <li>Owner-confined (the loop, or an inline caller), like the store it wraps.</li>
  * </ol>
  */
 final class YieldingBTreeStore implements BTreeStore {

@@ -15,9 +15,12 @@ import java.util.Locale;
  * @param indexes the table's indexes, filled in by {@link Schema#build}
  * @param checks  CHECK constraint expressions (column and table constraints)
  * @param strict  a STRICT table
+ * @param primaryKey for a WITHOUT ROWID table made from CREATE TABLE text: its key and row layout;
+ *                   else null
  */
 public record Table(String name, int rootPage, List<Column> columns, int rowidAlias, boolean withoutRowid,
-                    boolean autoincrement, String sql, List<Index> indexes, List<CheckConstraint> checks, boolean strict) {
+                    boolean autoincrement, String sql, List<Index> indexes, List<CheckConstraint> checks,
+                    boolean strict, PrimaryKey primaryKey) {
 
     public Table {
         columns = List.copyOf(columns);
@@ -25,6 +28,42 @@ public record Table(String name, int rootPage, List<Column> columns, int rowidAl
         checks = List.copyOf(checks);
         assert rowidAlias >= -1 && rowidAlias < columns.size() : "invariant: rowid alias index";
         assert !(withoutRowid && rowidAlias >= 0) : "invariant: WITHOUT ROWID has no rowid alias";
+        assert primaryKey == null || withoutRowid : "invariant: only a WITHOUT ROWID table has a key layout";
+    }
+
+    /** A table without a key layout (rowid tables, and row sources that are not B-trees). */
+    public Table(String name, int rootPage, List<Column> columns, int rowidAlias, boolean withoutRowid,
+                 boolean autoincrement, String sql, List<Index> indexes, List<CheckConstraint> checks, boolean strict) {
+        this(name, rootPage, columns, rowidAlias, withoutRowid, autoincrement, sql, indexes, checks, strict, null);
+    }
+
+    /** True for a WITHOUT ROWID table stored as an index B-tree (it has a {@link #primaryKey()}). */
+    public boolean indexOrganized() {
+        return primaryKey != null;
+    }
+
+    /** The record field that holds table column {@code column} (the column itself in a rowid table). */
+    public int storageField(int column) {
+        return primaryKey == null ? column : primaryKey.fieldOfColumn()[column];
+    }
+
+    /**
+     * As {@link #affinityString()} with the letters in record field order (a WITHOUT ROWID
+     * table's key columns first); null if nothing is left.
+     */
+    public String storageAffinityString() {
+        if (primaryKey == null) {
+            return affinityString();
+        }
+        StringBuilder sb = new StringBuilder(primaryKey.fields());
+        for (int c : primaryKey.fieldOrder()) {
+            sb.append(columns.get(c).affinity().code());
+        }
+        int end = sb.length();
+        while (end > 0 && sb.charAt(end - 1) == Affinity.BLOB.code()) {
+            end--;
+        }
+        return end == 0 ? null : sb.substring(0, end);
     }
 
     /** Index of the column named {@code columnName} (any case), or -1. */
@@ -60,6 +99,7 @@ public record Table(String name, int rootPage, List<Column> columns, int rowidAl
     }
 
     Table withIndexes(List<Index> idx) {
-        return new Table(name, rootPage, columns, rowidAlias, withoutRowid, autoincrement, sql, idx, checks, strict);
+        return new Table(name, rootPage, columns, rowidAlias, withoutRowid, autoincrement, sql, idx, checks, strict,
+                primaryKey);
     }
 }

@@ -115,8 +115,105 @@ public final class TableDefinition {
                 checks.add(new CheckConstraint(check.name(), check.expr(), check.text()));
             }
         }
+        PrimaryKey key = ct.withoutRowid() ? primaryKey(ct, columns) : null;
         return new Table(tableName, rootPage, columns, rowidAlias, ct.withoutRowid(), autoinc, sql, List.of(),
-                checks, ct.strict());
+                checks, ct.strict(), key);
+    }
+
+    /**
+     * The column a one-column PRIMARY KEY would make the rowid alias (declared type exactly
+     * INTEGER, not {@code PRIMARY KEY DESC} as a column constraint), or -1. In a WITHOUT ROWID
+     * table SQLite makes the index of such a key only after the whole definition was read, so it
+     * is numbered after every other automatic index, and a COLLATE in its table constraint is not
+     * kept (build.c, convertToWithoutRowidTable).
+     */
+    static int integerKeyColumn(Statement.CreateTable ct) {
+        int found = -1;
+        int count = 0;
+        for (int i = 0; i < ct.columns().size(); i++) {
+            for (ColumnConstraint c : ct.columns().get(i).constraints()) {
+                if (c instanceof Statement.PrimaryKey p) {
+                    count++;
+                    found = p.descending() ? -1 : i;
+                }
+            }
+        }
+        for (Statement.TableConstraint tc : ct.constraints()) {
+            if (tc instanceof Statement.TablePrimaryKey p) {
+                count++;
+                found = -1;
+                if (p.columns().size() == 1 && p.columns().get(0).expr() instanceof Expr.ColumnRef ref) {
+                    for (int i = 0; i < ct.columns().size(); i++) {
+                        if (ct.columns().get(i).name().equalsIgnoreCase(ref.column())) {
+                            found = i;
+                        }
+                    }
+                }
+            }
+        }
+        if (count != 1 || found < 0 || !isExactlyInteger(ct.columns().get(found).typeName())) {
+            return -1;
+        }
+        return found;
+    }
+
+    /** The key of a WITHOUT ROWID table (repeats of a column with the same collation dropped). */
+    private static PrimaryKey primaryKey(Statement.CreateTable ct, List<Column> columns) {
+        List<Integer> cols = new ArrayList<>();
+        List<Boolean> desc = new ArrayList<>();
+        List<String> colls = new ArrayList<>();
+        int integerKey = integerKeyColumn(ct);
+        for (int i = 0; i < ct.columns().size(); i++) {
+            for (ColumnConstraint c : ct.columns().get(i).constraints()) {
+                if (c instanceof Statement.PrimaryKey p) {
+                    addKeyField(cols, desc, colls, i, p.descending(), collationOf(columns.get(i), null));
+                }
+            }
+        }
+        for (Statement.TableConstraint tc : ct.constraints()) {
+            if (tc instanceof Statement.TablePrimaryKey p) {
+                for (Statement.IndexedColumn ic : p.columns()) {
+                    int idx = indexOfColumn(columns, ((Expr.ColumnRef) ic.expr()).column());
+                    String given = idx == integerKey ? null : ic.collation();
+                    addKeyField(cols, desc, colls, idx, ic.descending(), collationOf(columns.get(idx), given));
+                }
+            }
+        }
+        int[] c = new int[cols.size()];
+        boolean[] d = new boolean[cols.size()];
+        for (int k = 0; k < c.length; k++) {
+            c[k] = cols.get(k);
+            d[k] = desc.get(k);
+        }
+        return PrimaryKey.of(columns.size(), c, d, colls.toArray(new String[0]));
+    }
+
+    private static void addKeyField(List<Integer> cols, List<Boolean> desc, List<String> colls, int column,
+                                    boolean descending, String collation) {
+        for (int k = 0; k < cols.size(); k++) {
+            if (cols.get(k) == column && colls.get(k).equalsIgnoreCase(collation)) {
+                return;
+            }
+        }
+        cols.add(column);
+        desc.add(descending);
+        colls.add(collation);
+    }
+
+    private static String collationOf(Column c, String given) {
+        if (given != null) {
+            return given;
+        }
+        return c.collation() == null ? "BINARY" : c.collation();
+    }
+
+    private static int indexOfColumn(List<Column> columns, String name) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equalsIgnoreCase(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static Column column(ColumnDef d, boolean primaryKey, boolean impliedNotNull) {
@@ -198,9 +295,11 @@ public final class TableDefinition {
     /** As {@link #autoIndexes(Table)} for a parsed CREATE TABLE. */
     public static List<Index> autoIndexes(Statement.CreateTable ct, Table t) {
         List<Index> out = new ArrayList<>();
+        // WITHOUT ROWID with an INTEGER key: that key's index comes last (see integerKeyColumn).
+        int lateKey = t.withoutRowid() ? integerKeyColumn(ct) : -1;
         for (int i = 0; i < ct.columns().size(); i++) {
             for (ColumnConstraint c : ct.columns().get(i).constraints()) {
-                if (c instanceof Statement.PrimaryKey p && t.rowidAlias() != i) {
+                if (c instanceof Statement.PrimaryKey p && t.rowidAlias() != i && lateKey != i) {
                     addAuto(out, t, List.of(t.columns().get(i).name()), List.of(p.descending()),
                             java.util.Collections.singletonList(null), true);
                 } else if (c instanceof Statement.Unique) {
@@ -213,7 +312,7 @@ public final class TableDefinition {
             List<Statement.IndexedColumn> cols;
             boolean pk;
             if (tc instanceof Statement.TablePrimaryKey p) {
-                if (t.rowidAlias() >= 0) {
+                if (t.rowidAlias() >= 0 || lateKey >= 0) {
                     continue;
                 }
                 cols = p.columns();
@@ -241,6 +340,11 @@ public final class TableDefinition {
                 colls.add(ic.collation());
             }
             addAuto(out, t, names, desc, colls, pk);
+        }
+        if (lateKey >= 0) {
+            PrimaryKey key = t.primaryKey();
+            addAuto(out, t, List.of(t.columns().get(lateKey).name()),
+                    List.of(key != null && key.descending()[0]), java.util.Collections.singletonList(null), true);
         }
         return out;
     }

@@ -173,7 +173,6 @@ class ErrorMessagesTest {
                 new String[] {"SAVEPOINT s", "SAVEPOINT"},
                 new String[] {"EXPLAIN QUERY PLAN SELECT 1", "EXPLAIN QUERY PLAN"},
                 new String[] {"INSERT INTO t(a) VALUES (1) RETURNING id", "RETURNING"},
-                new String[] {"CREATE TABLE u(a INTEGER PRIMARY KEY, b) WITHOUT ROWID", "WITHOUT ROWID tables"},
                 new String[] {"CREATE TEMP TABLE u(a)", "CREATE TEMP TABLE"},
                 new String[] {"SELECT CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP"},
                 new String[] {"SELECT b, (SELECT count(*) FROM t AS x WHERE x.b = t.b) FROM t GROUP BY b",

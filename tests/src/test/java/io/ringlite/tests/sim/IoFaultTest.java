@@ -37,14 +37,19 @@ class IoFaultTest {
         return new SimSession(Databases.open(config, fs).block(SimSession.WAIT));
     }
 
-    private static TreeMap<Long, String> seeded(SimSession s, int rows) {
-        s.run(SimRows.TABLE);
-        TreeMap<Long, String> expected = new TreeMap<>();
+    /** Table t's rows as Ringlite reads them. */
+    private static TreeMap<Long, List<Object>> rows(SimSession s) throws Exception {
+        return SimRows.ringlite(s).state().tables.get("t");
+    }
+
+    private static TreeMap<Long, List<Object>> seeded(SimSession s, int rows) {
+        s.run(SimCatalog.T);
+        TreeMap<Long, List<Object>> expected = new TreeMap<>();
         for (long id = 1; id <= rows; id++) {
             byte[] b = new byte[id % 3 == 0 ? 5000 : 10];
             b[0] = (byte) id;
             s.run("INSERT INTO t(id, n, v, b) VALUES (?, ?, ?, ?)", id, id * 7, "row " + id, b);
-            expected.put(id, SimRows.render(id * 7, "row " + id, b));
+            expected.put(id, SimState.row(id * 7, "row " + id, b));
         }
         return expected;
     }
@@ -55,8 +60,8 @@ class IoFaultTest {
             throws Exception {
         SimulatedFileSystem fs = new SimulatedFileSystem(42);
         SimSession s = open(fs);
-        TreeMap<Long, String> before = seeded(s, 30);
-        TreeMap<Long, String> after = new TreeMap<>(before);
+        TreeMap<Long, List<Object>> before = seeded(s, 30);
+        TreeMap<Long, List<Object>> after = new TreeMap<>(before);
 
         fs.failNext(op, WAL, errno);
         s.run("BEGIN");
@@ -66,11 +71,11 @@ class IoFaultTest {
                 .isInstanceOf(DatabaseException.class)
                 .satisfies(e -> assertThat(((DatabaseException) e).code()).isEqualTo(code));
         after.subMap(5L, true, 9L, true).clear();
-        after.put(100L, SimRows.render(1L, "new", null));
+        after.put(100L, SimState.row(1L, "new", null));
 
         // Keeps working or refuses with a typed error; either way nothing half-done is visible.
         try {
-            TreeMap<Long, String> seen = s.rows();
+            TreeMap<Long, List<Object>> seen = rows(s);
             assertThat(seen).isIn(before, after);
         } catch (DatabaseException refused) {
             assertThat(refused.code()).isNotNull();
@@ -78,33 +83,33 @@ class IoFaultTest {
         s.close();
 
         SimSession again = open(fs);
-        TreeMap<Long, String> recovered = again.rows();
+        TreeMap<Long, List<Object>> recovered = rows(again);
         assertThat(recovered).isIn(before, after);
         again.close();
-        SimRows.SqliteView view = SimRows.sqlite(tmp, fs.durableContent(FILE), fs.exists(WAL) ? fs.durableContent(WAL) : null);
+        SimRows.View view = SimRows.sqlite(tmp, fs.durableContent(FILE), fs.exists(WAL) ? fs.durableContent(WAL) : null);
         assertThat(view.integrity()).containsExactly("ok");
-        assertThat(view.rows()).isEqualTo(recovered);
+        assertThat(view.state().tables.get("t")).isEqualTo(recovered);
     }
 
     @Test
     void aFailedReadFailsOnlyItsStatementAndTheNextOneWorks() throws Exception {
         SimulatedFileSystem fs = new SimulatedFileSystem(43);
         SimSession s = open(fs);
-        TreeMap<Long, String> expected = seeded(s, 200);
+        TreeMap<Long, List<Object>> expected = seeded(s, 200);
         s.close();
         s = open(fs); // a cold cache: the next query reads from the files
         fs.failNext(Operation.READ, null, Errno.EIO);
         SimSession cold = s;
-        assertThatThrownBy(cold::rows)
+        assertThatThrownBy(() -> rows(cold))
                 .isInstanceOf(DatabaseException.class)
                 .satisfies(e -> assertThat(((DatabaseException) e).code()).isEqualTo(ResultCode.IOERR_READ));
-        assertThat(s.rows()).isEqualTo(expected);
+        assertThat(rows(s)).isEqualTo(expected);
         s.run("INSERT INTO t(id, n, v, b) VALUES (1000, 1, 'after', NULL)");
-        expected.put(1000L, SimRows.render(1L, "after", null));
-        assertThat(s.rows()).isEqualTo(expected);
+        expected.put(1000L, SimState.row(1L, "after", null));
+        assertThat(rows(s)).isEqualTo(expected);
         assertThat(s.close()).isNull();
-        SimRows.SqliteView view = SimRows.sqlite(tmp, fs.durableContent(FILE), fs.exists(WAL) ? fs.durableContent(WAL) : null);
+        SimRows.View view = SimRows.sqlite(tmp, fs.durableContent(FILE), fs.exists(WAL) ? fs.durableContent(WAL) : null);
         assertThat(view.integrity()).isEqualTo(List.of("ok"));
-        assertThat(view.rows()).isEqualTo(expected);
+        assertThat(view.state().tables.get("t")).isEqualTo(expected);
     }
 }

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
  * One database and its single session, driven strictly sequentially from the test thread: each
@@ -46,24 +45,6 @@ final class SimSession {
             throw new AssertionError("statement did not end with Done: " + sql);
         }
         return rows;
-    }
-
-    /** The table's rows, or null when table {@code t} does not exist. */
-    TreeMap<Long, String> rows() {
-        List<Object[]> all;
-        try {
-            all = run(SimRows.SELECT_ALL);
-        } catch (DatabaseException e) {
-            if (String.valueOf(e.getMessage()).contains("no such table")) {
-                return null;
-            }
-            throw e;
-        }
-        TreeMap<Long, String> out = new TreeMap<>();
-        for (Object[] r : all) {
-            out.put((Long) r[0], SimRows.render(r[1], r[2], r[3]));
-        }
-        return out;
     }
 
     /**
