@@ -11,10 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import reactor.core.Disposable;
@@ -114,9 +110,6 @@ public final class EventLoop implements Executor {
         // gets the same fail-fast error instead of a deadlock.
         Schedulers.registerNonBlockingThreadPredicate(EventLoop::runsInline);
     }
-
-    /** Timer thread shared by every loop; it only hands expired tasks to their loop. */
-    private static final ScheduledExecutorService TIMER = newTimer();
 
     private final String name;
     private final IoBackend backend;
@@ -218,6 +211,12 @@ public final class EventLoop implements Executor {
         }
         callerOwner = Thread.currentThread();
         INLINE_DEPTH.get()[0]++;
+        if (!tasks.isEmpty()) {
+            // Another caller owned the engine between our checks and the CAS and left work queued
+            // (forwarded I/O, continuations): that work goes first. release() wakes the loop for it.
+            release();
+            return false;
+        }
         return true;
     }
 
@@ -279,24 +278,15 @@ public final class EventLoop implements Executor {
      */
     public Disposable schedule(Duration delay, Runnable task) {
         Objects.requireNonNull(task);
-        ScheduledFuture<?> f = TIMER.schedule(() -> {
+        // LoopTimer, not a ScheduledExecutorService: scheduling and cancelling happen on engine
+        // owners, which must not block on the executor's queue lock.
+        return LoopTimer.SHARED.schedule(delay.toNanos(), () -> {
             try {
                 execute(task);
             } catch (RejectedExecutionException ignored) {
                 // the loop stopped meanwhile: the task's owner is gone too
             }
-        }, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-        return new Disposable() {
-            @Override
-            public void dispose() {
-                f.cancel(false);
-            }
-
-            @Override
-            public boolean isDisposed() {
-                return f.isDone();
-            }
-        };
+        });
     }
 
     /**
@@ -481,15 +471,6 @@ public final class EventLoop implements Executor {
         }
     }
 
-    private static ScheduledExecutorService newTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "ringlite-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
-    }
 
     /**
      * The loop's thread. Implementing Reactor's {@link NonBlocking} marker makes BlockHound (via

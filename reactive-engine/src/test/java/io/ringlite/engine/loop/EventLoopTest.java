@@ -109,6 +109,44 @@ class EventLoopTest {
         assertThat(cancelledRan).isNotDone();
     }
 
+    /**
+     * Lock waits schedule and cancel a busy-timeout timer on the loop, thousands of times while
+     * the timer thread keeps firing others: none of it may block the loop (a timer guarded by a
+     * lock, as ScheduledThreadPoolExecutor's queue is, parked the loop under contention).
+     */
+    @Test
+    void schedulingAndCancellingOnTheLoopNeverBlocks() throws Exception {
+        io.ringlite.engine.BlockHoundSupport.install();
+        int before = io.ringlite.engine.BlockHoundSupport.DETECTED.size();
+        int rounds = 20_000;
+        java.util.concurrent.atomic.AtomicInteger fired = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch done = new CountDownLatch(1);
+        loop.execute(new Runnable() {
+            int round;
+
+            @Override
+            public void run() {
+                for (int i = 0; i < 200 && round < rounds; i++, round++) {
+                    loop.schedule(Duration.ofMillis(1 + round % 3), fired::incrementAndGet);
+                    loop.schedule(Duration.ofSeconds(30), () -> { throw new AssertionError("cancelled timer ran"); }).dispose();
+                }
+                if (round < rounds) {
+                    loop.execute(this); // let the timer's tasks in between
+                } else {
+                    done.countDown();
+                }
+            }
+        });
+        assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (fired.get() < rounds && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(fired.get()).as("every scheduled task ran once").isEqualTo(rounds);
+        assertThat(io.ringlite.engine.BlockHoundSupport.DETECTED.subList(before, io.ringlite.engine.BlockHoundSupport.DETECTED.size()))
+                .as("blocking calls on the loop").isEmpty();
+    }
+
     @Test
     void shutdownRunsQueuedTasksWaitsForInFlightIoThenClosesTheBackend() throws Exception {
         List<String> events = new CopyOnWriteArrayList<>();
