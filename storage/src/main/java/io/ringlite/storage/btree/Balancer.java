@@ -649,11 +649,16 @@ final class Balancer {
                 return IoStatus.READY;
             }
             int n = siblingsOf(pager, pages[k - 1], idx[k - 1], tmp);
+            // Start every missing sibling's read before waiting, so they are in flight together.
+            IoStatus pending = IoStatus.READY;
             for (int j = 0; j < n; j++) {
                 IoStatus s = pager.fetch(tmp[j]);
-                if (!s.isReady()) {
-                    return s;
+                if (!s.isReady() && pending.isReady()) {
+                    pending = s;
                 }
+            }
+            if (!pending.isReady()) {
+                return pending;
             }
         }
         return IoStatus.READY;

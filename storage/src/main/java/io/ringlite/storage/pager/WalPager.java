@@ -786,11 +786,11 @@ public final class WalPager implements Pager {
      *
      * <p>A no-op without a write transaction, and while a commit is being written: its frames
      * are already on their way, so the commit's own completion decides (on failure the pager
-     * rolls back by itself).
+     * rolls back by itself), or while the commit's pre-commit step (auto-vacuum) reads pages.
      */
     @Override
     public void rollback() {
-        if (!writing || committing != null) {
+        if (!writing || committing != null || preparing != null) {
             return;
         }
         journal.rollback(cache);
