@@ -3,6 +3,7 @@ package io.ringlite.storage.check;
 import io.ringlite.storage.io.IoStatus;
 import io.ringlite.storage.lock.FileLocks;
 import io.ringlite.storage.pager.Pager;
+import io.ringlite.storage.record.LocalPayload;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -644,15 +645,7 @@ public final class IntegrityCheck {
                 key = k[0];
                 p += (int) k[1];
             }
-            int maxLocal = intKey ? usable - 35 : ((usable - 12) * 64 / 255) - 23;
-            int minLocal = ((usable - 12) * 32 / 255) - 23;
-            long local;
-            if (payload <= maxLocal) {
-                local = payload;
-            } else {
-                long k = minLocal + ((payload - minLocal) % (usable - 4));
-                local = k <= maxLocal ? k : minLocal;
-            }
+            long local = LocalPayload.localSize(intKey, payload, usable);
             long size = (p - pc) + local + (payload > local ? 4 : 0);
             return new long[] {key, payload, local, Math.max(4, size)};
         }

@@ -4,6 +4,9 @@ import io.ringlite.storage.error.DatabaseException;
 import io.ringlite.storage.header.DatabaseHeader;
 import io.ringlite.storage.io.IoStatus;
 import io.ringlite.storage.lock.FileLocks;
+import io.ringlite.storage.record.LocalPayload;
+import io.ringlite.storage.record.SerialType;
+import io.ringlite.storage.record.Varint;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -881,29 +884,29 @@ final class AutoVacuum {
         int cells = Short.toUnsignedInt(d.get(BE_SHORT, h + 3L));
         for (int i = 0; i < cells; i++) {
             int off = Short.toUnsignedInt(d.get(BE_SHORT, h + 8L + 2L * i));
-            long[] v = new long[2];
             int p = off;
-            p = readVarint(d, p, usable, page, v);
-            long payload = v[0];
-            p = readVarint(d, p, usable, page, v); // rowid
-            long local = PtrMapRefs.localSize(true, payload, usable);
+            long payload = PtrMapRefs.varint(d, p, usable, page);
+            p += Varint.lengthAt(d, p, usable);
+            p += Varint.lengthAt(d, p, usable); // rowid
+            int local = LocalPayload.localSize(true, payload, usable);
             int start = p;
-            int end = (int) (start + local);
-            int q = readVarint(d, start, end, page, v);
-            int headerEnd = (int) (start + v[0]);
-            if (headerEnd > end) {
+            int end = start + local;
+            long headerSize = PtrMapRefs.varint(d, start, end, page);
+            int q = start + Varint.lengthAt(d, start, end);
+            if (start + headerSize > end) {
                 continue; // header spills: not a row we can patch in place (never for SQLite's schema rows)
             }
+            int headerEnd = (int) (start + headerSize);
             long body = headerEnd;
             long[] st = new long[5];
             for (int c = 0; c < 5 && q < headerEnd; c++) {
-                q = readVarint(d, q, headerEnd, page, v);
-                st[c] = v[0];
+                st[c] = PtrMapRefs.varint(d, q, headerEnd, page);
+                q += Varint.lengthAt(d, q, headerEnd);
             }
             for (int c = 0; c < 3; c++) {
-                body += contentSize(st[c]);
+                body += SerialType.bodyLength(st[c]);
             }
-            int width = (int) contentSize(st[3]);
+            int width = (int) SerialType.bodyLength(st[3]);
             if (st[3] < 1 || st[3] > 6 || body + width > end) {
                 continue;
             }
@@ -912,21 +915,6 @@ final class AutoVacuum {
             }
         }
         return null;
-    }
-
-    private static long contentSize(long serialType) {
-        if (serialType >= 12) {
-            return (serialType - 12) / 2;
-        }
-        return switch ((int) serialType) {
-            case 1 -> 1;
-            case 2 -> 2;
-            case 3 -> 3;
-            case 4 -> 4;
-            case 5 -> 6;
-            case 6, 7 -> 8;
-            default -> 0;
-        };
     }
 
     private static long readBigEndian(MemorySegment d, int at, int width) {
@@ -942,27 +930,6 @@ final class AutoVacuum {
             d.set(ValueLayout.JAVA_BYTE, at + i, (byte) value);
             value >>= 8;
         }
-    }
-
-    private static int readVarint(MemorySegment d, int p, int limit, int page, long[] out) {
-        long v = 0;
-        for (int i = 0; i < 9; i++) {
-            if (p + i >= limit) {
-                throw DatabaseException.corrupt(page, "varint runs past the end of the cell");
-            }
-            int b = d.get(ValueLayout.JAVA_BYTE, p + i) & 0xff;
-            if (i == 8) {
-                out[0] = (v << 8) | b;
-                return p + 9;
-            }
-            v = (v << 7) | (b & 0x7f);
-            if ((b & 0x80) == 0) {
-                out[0] = v;
-                return p + i + 1;
-            }
-        }
-        out[0] = v;
-        return p + 9;
     }
 
     /** Fetches page {@code n} and pins it until {@link #release()}; the status of the fetch. */

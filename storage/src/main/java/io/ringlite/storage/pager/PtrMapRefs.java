@@ -1,6 +1,8 @@
 package io.ringlite.storage.pager;
 
 import io.ringlite.storage.error.DatabaseException;
+import io.ringlite.storage.record.LocalPayload;
+import io.ringlite.storage.record.Varint;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -10,7 +12,8 @@ import java.nio.ByteOrder;
  * (cells of interior pages and the right-most child) and the first overflow page of each cell
  * whose payload spills ("Database File Format" sections 1.6 and 1.6.1, "B-tree Pages" and
  * "Cell Payload Overflow Pages"). The pager keeps its own small reader so that it need not depend
- * on the B-tree layer above it; it reads only what the pointer map needs.
+ * on the B-tree layer above it; it reads only what the pointer map needs, with the record layer's
+ * varint codec ({@link Varint}) and payload rule ({@link LocalPayload}).
  *
  * <p>Cell formats read here (all varints SQLite varints, pointers big-endian 4 bytes):
  * <pre>
@@ -21,9 +24,6 @@ import java.nio.ByteOrder;
  * 0x02 idx inner | child(4) payload-size(varint) local-payload [first-overflow(4)]
  * 0x0A idx leaf  | payload-size(varint) local-payload [first-overflow(4)]
  * </pre>
- * Local payload size (P = payload size, U = usable size): table leaf X = U-35, index
- * X = (U-12)*64/255-23; M = (U-12)*32/255-23; K = M+(P-M)%(U-4); local = P if P &lt;= X,
- * else K if K &lt;= X, else M.
  */
 final class PtrMapRefs {
     private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -75,11 +75,11 @@ final class PtrMapRefs {
                 continue;
             }
             long payload = varint(d, p, usable, pageNo);
-            p += varintLength(d, p, usable);
+            p += varintLength(d, p, usable, pageNo);
             if (type == 13) {
-                p += varintLength(d, p, usable);
+                p += varintLength(d, p, usable, pageNo);
             }
-            long local = localSize(type == 13, payload, usable);
+            long local = LocalPayload.localSize(type == 13, payload, usable);
             if (local < payload) {
                 long at = p + local;
                 check(at + 4, usable, pageNo);
@@ -91,49 +91,29 @@ final class PtrMapRefs {
         }
     }
 
-    static long localSize(boolean tableLeaf, long payload, int usable) {
-        long x = tableLeaf ? usable - 35 : (usable - 12) * 64L / 255 - 23;
-        if (payload <= x) {
-            return payload;
-        }
-        long m = (usable - 12) * 32L / 255 - 23;
-        long k = m + (payload - m) % (usable - 4);
-        return k <= x ? k : m;
-    }
-
     private static void check(long end, int usable, int pageNo) {
         if (end > usable) {
             throw DatabaseException.corrupt(pageNo, "cell extends past the end of the page");
         }
     }
 
-    private static int varintLength(MemorySegment d, int p, int usable) {
-        for (int i = 0; i < 9; i++) {
-            if (p + i >= usable) {
-                return i + 1;
-            }
-            if (i == 8 || (d.get(ValueLayout.JAVA_BYTE, p + i) & 0x80) == 0) {
-                return i + 1;
-            }
+    private static int varintLength(MemorySegment d, int p, int usable, int pageNo) {
+        try {
+            return Varint.lengthAt(d, p, usable);
+        } catch (DatabaseException e) {
+            throw pastPage(pageNo);
         }
-        return 9;
     }
 
-    private static long varint(MemorySegment d, int p, int usable, int pageNo) {
-        long v = 0;
-        for (int i = 0; i < 9; i++) {
-            if (p + i >= usable) {
-                throw DatabaseException.corrupt(pageNo, "varint runs past the end of the page");
-            }
-            int b = d.get(ValueLayout.JAVA_BYTE, p + i) & 0xff;
-            if (i == 8) {
-                return (v << 8) | b;
-            }
-            v = (v << 7) | (b & 0x7f);
-            if ((b & 0x80) == 0) {
-                return v;
-            }
+    static long varint(MemorySegment d, int p, int limit, int pageNo) {
+        try {
+            return Varint.read(d, p, limit);
+        } catch (DatabaseException e) {
+            throw pastPage(pageNo);
         }
-        return v;
+    }
+
+    private static DatabaseException pastPage(int pageNo) {
+        return DatabaseException.corrupt(pageNo, "varint runs past the end of the cell");
     }
 }

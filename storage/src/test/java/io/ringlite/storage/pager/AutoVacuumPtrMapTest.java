@@ -63,12 +63,12 @@ class AutoVacuumPtrMapTest {
     @Test
     void localPayloadFollowsTheOverflowRules() {
         // table leaf, usable 4096: X = 4061, M = 489; payloads up to X stay local
-        assertThat(PtrMapRefs.localSize(true, 4061, 4096)).isEqualTo(4061);
+        assertThat(io.ringlite.storage.record.LocalPayload.localSize(true, 4061, 4096)).isEqualTo(4061);
         long p = 5000;
         long k = 489 + (p - 489) % 4092;
-        assertThat(PtrMapRefs.localSize(true, p, 4096)).isEqualTo(k <= 4061 ? k : 489);
+        assertThat(io.ringlite.storage.record.LocalPayload.localSize(true, p, 4096)).isEqualTo((int) (k <= 4061 ? k : 489));
         // index pages: X = (4084*64/255)-23 = 1002
-        assertThat(PtrMapRefs.localSize(false, 1002, 4096)).isEqualTo(1002);
-        assertThat(PtrMapRefs.localSize(false, 1003, 4096)).isLessThan(1003);
+        assertThat(io.ringlite.storage.record.LocalPayload.localSize(false, 1002, 4096)).isEqualTo(1002);
+        assertThat(io.ringlite.storage.record.LocalPayload.localSize(false, 1003, 4096)).isLessThan(1003);
     }
 }
