@@ -43,7 +43,9 @@ import java.util.ArrayDeque;
  *       effort; a full table leaves it plain), and taken out before it is closed.</li>
  *   <li>Reads started while {@link #ASYNC_READS_ABOVE} or more operations are in flight are
  *       marked IOSQE_ASYNC, so that their copies run on io-wq threads in parallel with the
- *       loop; fewer stay inline (a cached page is then copied inside the loop's enter).</li>
+ *       loop; fewer stay inline (a cached page is then copied inside the loop's enter). The
+ *       threshold is the system property {@code ringlite.uring.asyncReadsAbove} (default 4; 0
+ *       never forces a read to io-wq): docs/BENCHMARKS.md measures both.</li>
  * </ol>
  */
 public final class UringBackend implements IoBackend {
@@ -54,7 +56,7 @@ public final class UringBackend implements IoBackend {
      * many readers waiting, the page copies then run on other cores while the loop steps B-trees
      * (docs/BENCHMARKS.md, "Cold-cache random reads"). One or a few reads keep the inline path.
      */
-    static final int ASYNC_READS_ABOVE = 4;
+    static final int ASYNC_READS_ABOVE = Integer.getInteger("ringlite.uring.asyncReadsAbove", 4);
 
     private final IoUring ring;
     private final ArrayDeque<Runnable> backlog = new ArrayDeque<>();
