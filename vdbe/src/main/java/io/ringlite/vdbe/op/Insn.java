@@ -209,7 +209,8 @@ public sealed interface Insn {
 
     /**
      * Frees every page of the B-tree rooted at page p1 of database p3 (DROP TABLE / DROP INDEX).
-     * r[p2] = 0: the root page that moved (auto-vacuum files only, never here).
+     * r[p2] = 0 always. (In SQLite r[p2] is the root page that moved, in auto-vacuum files, for the
+     * compiler to patch sqlite_schema; here the pager moves the root and patches the row itself.)
      */
     record Destroy(int rootPage, int dest, int db) implements Insn {
         public Slots slots() { return Slots.of(rootPage, dest, db); }
