@@ -860,7 +860,28 @@ public final class WalPager implements Pager {
             return checkpointing;
         }
         if (error != null) {
-            return Completion.failed(error);
+            if (writing || committing != null) {
+                return Completion.failed(error);
+            }
+            // As SQLite's: a checkpoint after a failed one re-reads the log and page 1 (the
+            // recovery any transaction would run first) and then tries again.
+            Completion retried = new Completion();
+            Completion recovered = ((IoStatus.Pending) recoverFromError()).completion();
+            recovered.whenDone(() -> {
+                if (recovered.isFailed()) {
+                    retried.fail(recovered.failure());
+                    return;
+                }
+                Completion again = checkpoint();
+                again.whenDone(() -> {
+                    if (again.isFailed()) {
+                        retried.fail(again.failure());
+                    } else {
+                        retried.complete(again.result());
+                    }
+                });
+            });
+            return retried;
         }
         int max = wal.maxFrame();
         if (max == 0) {

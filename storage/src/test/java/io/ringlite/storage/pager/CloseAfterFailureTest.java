@@ -8,6 +8,7 @@ import io.ringlite.storage.io.Completion;
 import io.ringlite.storage.io.IoBackend;
 import io.ringlite.storage.io.IoBackends;
 import io.ringlite.storage.io.SimulatedFileSystem;
+import io.ringlite.uring.Errno;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +104,35 @@ class CloseAfterFailureTest {
         finish(io, checkpoint);
 
         assertThat(closed.isDone()).isTrue();
+        assertThat(reopenedUserVersion()).isEqualTo(5);
+    }
+
+    /**
+     * A checkpoint that failed (EIO on the database sync) leaves the pager in its error state;
+     * the next checkpoint re-reads the files and retries, as SQLite's does, instead of
+     * reporting the old failure until some transaction happens to re-read them.
+     */
+    @Test
+    void aCheckpointAfterAFailedOneReReadsTheFilesAndRetries() {
+        IoBackend io = IoBackends.simulated(fs);
+        Storage s = open(io);
+        for (int i = 1; i <= 5; i++) {
+            commitUserVersion(io, s.walPager(), i);
+        }
+        fs.failNext(SimulatedFileSystem.Operation.SYNC, DB, Errno.EIO);
+        Completion failed = s.checkpoint();
+        finish(io, failed);
+        assertThat(failed.isFailed()).as("the injected EIO fails the first checkpoint").isTrue();
+        assertThat(s.walPager().error()).isNotNull();
+
+        Completion retried = s.checkpoint();
+        finish(io, retried);
+        assertThat(retried.failure()).as("the retry").isNull();
+        assertThat(s.walPager().error()).isNull();
+
+        Completion closed = s.close();
+        finish(io, closed);
+        assertThat(closed.failure()).as("close checkpoints again").isNull();
         assertThat(reopenedUserVersion()).isEqualTo(5);
     }
 
