@@ -3,6 +3,7 @@ package io.ringlite.storage.check;
 import io.ringlite.storage.io.IoStatus;
 import io.ringlite.storage.lock.FileLocks;
 import io.ringlite.storage.pager.Pager;
+import io.ringlite.storage.pager.PtrMap;
 import io.ringlite.storage.record.LocalPayload;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -61,6 +62,8 @@ public final class IntegrityCheck {
     private final int nPage;
     private final boolean autoVacuum;
     private final int pendingBytePage;
+    /** The pointer-map geometry of an auto-vacuum file, else null. */
+    private final PtrMap ptrMap;
     private final boolean[] referenced;
     private final List<String> errors = new ArrayList<>();
     private int errorsLeft;
@@ -95,7 +98,8 @@ public final class IntegrityCheck {
         this.usable = pager.usableSize();
         this.nPage = Math.max(0, pager.pageCount());
         this.autoVacuum = pager.headerInt(52) != 0;
-        this.pendingBytePage = (int) (FileLocks.PENDING_BYTE / pager.pageSize()) + 1;
+        this.pendingBytePage = FileLocks.lockBytePage(pager.pageSize());
+        this.ptrMap = autoVacuum ? new PtrMap(usable, pendingBytePage) : null;
         this.referenced = new boolean[nPage + 1];
         if (pendingBytePage <= nPage) {
             referenced[pendingBytePage] = true;
@@ -217,7 +221,7 @@ public final class IntegrityCheck {
 
     private void neverUsed() {
         for (int i = 1; i <= nPage && errorsLeft > 0; i++) {
-            boolean isPtrmap = autoVacuum && ptrmapPageOf(i) == i;
+            boolean isPtrmap = ptrMap != null && ptrMap.isMapPage(i);
             if (!referenced[i] && !isPtrmap) {
                 error(null, "Page " + i + " is never used");
             }
@@ -225,16 +229,6 @@ public final class IntegrityCheck {
                 error(null, "Pointer map page " + i + " is referenced");
             }
         }
-    }
-
-    /** The pointer-map page that holds the entry for page {@code n} (file format, "Pointer Map"). */
-    private int ptrmapPageOf(int n) {
-        if (n < 2) {
-            return 0;
-        }
-        int perMap = usable / 5 + 1;
-        int map = ((n - 2) / perMap) * perMap + 2;
-        return map == pendingBytePage ? map + 1 : map;
     }
 
     private void error(String pfx, String message) {

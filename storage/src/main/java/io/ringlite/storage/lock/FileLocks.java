@@ -29,6 +29,14 @@ public final class FileLocks {
     public static final long PENDING_BYTE = 0x40000000L;
     public static final long RESERVED_BYTE = PENDING_BYTE + 1;
     public static final long SHARED_FIRST = PENDING_BYTE + 2;
+
+    /**
+     * The page that holds the lock bytes at a page size of {@code pageSize}: SQLite never stores
+     * anything in it (it is neither a b-tree, overflow, free nor pointer-map page).
+     */
+    public static int lockBytePage(int pageSize) {
+        return (int) (PENDING_BYTE / pageSize) + 1;
+    }
     public static final int SHARED_SIZE = 510;
     /** PENDING + RESERVED + SHARED: the whole lock region. */
     public static final int REGION_SIZE = 2 + SHARED_SIZE;

@@ -94,7 +94,7 @@ final class AutoVacuum {
     private PtrMap map() {
         if (map == null || mapUsable != pager.usableSize()) {
             mapUsable = pager.usableSize();
-            map = new PtrMap(mapUsable, (int) (FileLocks.PENDING_BYTE / pager.pageSize()) + 1);
+            map = new PtrMap(mapUsable, FileLocks.lockBytePage(pager.pageSize()));
         }
         return map;
     }

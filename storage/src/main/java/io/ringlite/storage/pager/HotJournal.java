@@ -183,7 +183,7 @@ public final class HotJournal {
 
     /** The page holding the lock bytes, which SQLite never uses (file format section 1.3.2). */
     private int lockBytePage() {
-        return (int) (FileLocks.PENDING_BYTE / pageSize) + 1;
+        return FileLocks.lockBytePage(pageSize);
     }
 
     static boolean validPageSize(int ps) {

@@ -23,7 +23,7 @@ import java.nio.ByteOrder;
  *        |      | (OVERFLOW2); 0 for ROOTPAGE and FREEPAGE
  * </pre>
  */
-final class PtrMap {
+public final class PtrMap {
     static final byte ROOTPAGE = 1;
     static final byte FREEPAGE = 2;
     static final byte OVERFLOW1 = 3;
@@ -35,7 +35,7 @@ final class PtrMap {
     private final int perMapPage;
     private final int lockBytePage;
 
-    PtrMap(int usableSize, int lockBytePage) {
+    public PtrMap(int usableSize, int lockBytePage) {
         this.perMapPage = usableSize / 5;
         this.lockBytePage = lockBytePage;
     }
@@ -47,7 +47,8 @@ final class PtrMap {
         return m == lockBytePage ? m + 1 : m;
     }
 
-    boolean isMapPage(int p) {
+    /** True if page {@code p} is a pointer-map page. */
+    public boolean isMapPage(int p) {
         return p >= 2 && mapPageOf(p) == p;
     }
 

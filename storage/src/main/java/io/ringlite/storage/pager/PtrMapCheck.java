@@ -54,7 +54,7 @@ public final class PtrMapCheck {
     public PtrMapCheck(Pager pager, int[] roots, int maxProblems) {
         this.pager = pager;
         this.usable = pager.usableSize();
-        this.map = new PtrMap(usable, (int) (FileLocks.PENDING_BYTE / pager.pageSize()) + 1);
+        this.map = new PtrMap(usable, FileLocks.lockBytePage(pager.pageSize()));
         this.roots = roots.clone();
         this.nPage = Math.max(0, pager.pageCount());
         this.expectedType = new byte[nPage + 1];

@@ -122,7 +122,7 @@ public final class WalPager implements Pager {
         this.readOnly = options.readOnly();
         this.synchronous = options.synchronous();
         this.autoCheckpoint = options.walAutoCheckpoint();
-        this.lockBytePage = (int) (FileLocks.PENDING_BYTE / pageSize) + 1;
+        this.lockBytePage = FileLocks.lockBytePage(pageSize);
         this.cache = new PageCache(options.cacheSize());
         this.journal = new TransactionJournal(pageSize);
         if (wal != null) {
@@ -270,7 +270,7 @@ public final class WalPager implements Pager {
         }
         pageSize = n;
         usableSize = n - reserved;
-        lockBytePage = (int) (FileLocks.PENDING_BYTE / n) + 1;
+        lockBytePage = FileLocks.lockBytePage(n);
         journal = new TransactionJournal(n);
         if (wal != null) {
             wal.changePageSize(n);
