@@ -13,14 +13,12 @@ public final class EnginePreparedStatement implements PreparedStatement {
     private final long schemaGeneration;
     private final Object owner;
     private final SchemaState schema;
-    private final long schemaVersion;
 
     EnginePreparedStatement(CompiledStatement compiled, long schemaGeneration, EngineDatabase owner) {
         this.compiled = compiled;
         this.schemaGeneration = schemaGeneration;
         this.owner = owner;
         this.schema = owner.schema();
-        this.schemaVersion = schema.version();
     }
 
     CompiledStatement compiled() {
@@ -90,7 +88,7 @@ public final class EnginePreparedStatement implements PreparedStatement {
     /** True once the schema may have changed since this statement was compiled (any thread). */
     @Override
     public boolean isExpired() {
-        return schema.version() != schemaVersion;
+        return schema.generation() != schemaGeneration;
     }
 
     @Override

@@ -9,11 +9,12 @@ import io.ringlite.storage.pager.Pager;
  * The database's parsed schema and when to re-read it: after a statement reported a schema
  * change (CREATE/DROP, through {@code VdbeContext.schemaChanged()}), after a rollback of a
  * transaction that had changed it, or when the schema cookie (header offset 40) no longer
- * matches the one the schema was read under. Owner-confined, except {@link #version()}.
+ * matches the one the schema was read under. Owner-confined, except {@link #generation()}.
  *
- * <p>{@link #generation()} increases with every reload; a prepared statement compiled under an
- * older generation is recompiled from its text before it runs (SQLite's automatic re-prepare
- * after SQLITE_SCHEMA).
+ * <p>{@link #generation()} increases whenever the schema may have changed (marked stale,
+ * reloaded); a prepared statement compiled under an older generation is recompiled from its text
+ * before it runs (SQLite's automatic re-prepare after SQLITE_SCHEMA), and a cached one counts as
+ * expired ({@code PreparedStatement.isExpired()}) as soon as DDL marked the schema stale.
  */
 public final class SchemaState {
     /** Header offset of the schema cookie (SQLite file format, section 1.3.8). */
@@ -23,11 +24,10 @@ public final class SchemaState {
     private final BTreeStore btrees;
     private Schema schema = Schema.empty();
     private int cookie;
-    private long generation;
+    /** Written by the owner only; read from any thread ({@link #generation()}). */
+    private volatile long generation;
     private boolean stale = true;
     private Completion loading;
-    /** Moves on every markStale and every reload; read from any thread ({@link #version()}). */
-    private volatile long version;
 
     public SchemaState(Pager pager, BTreeStore btrees) {
         this.pager = pager;
@@ -38,22 +38,14 @@ public final class SchemaState {
         return schema;
     }
 
+    /** Any thread. */
     public long generation() {
         return generation;
     }
 
     public void markStale() {
         stale = true;
-        version++;
-    }
-
-    /**
-     * A number that changes whenever the schema may have changed (marked stale, reloaded). Any
-     * thread: callers that cache prepared statements compare it to the version a statement was
-     * compiled under ({@code PreparedStatement.isExpired()}).
-     */
-    public long version() {
-        return version;
+        generation++;
     }
 
     public boolean isFresh() {
@@ -99,7 +91,6 @@ public final class SchemaState {
         }
         cookie = newCookie;
         generation++;
-        version++;
         result.complete(generation);
     }
 }

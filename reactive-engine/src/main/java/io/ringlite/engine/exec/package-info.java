@@ -14,7 +14,7 @@
  * onto the loop, a cache-hit point query awaited by a caller paid a loop wake-up and a caller
  * wake-up, several times the query's own cost; the R2DBC driver paid it twice (prepare, then
  * execute). Now the driver caches prepared statements per connection (expired by
- * {@code SchemaState.version()} after DDL) and an idle engine runs the statement on the caller's
+ * {@code SchemaState.generation()} after DDL) and an idle engine runs the statement on the caller's
  * thread, so a cache hit pays no hand-off. Invariants of {@code Execution} hold with "the owner
  * thread" for "the loop thread"; inline runs are bounded by one row batch and never nest (a
  * statement subscribed from inside onNext is queued).
